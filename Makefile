@@ -1,0 +1,45 @@
+# Two commands do everything: `make run` sets up and runs the main job; `make test` sets up and runs the
+# whole test suite. Both need only Python 3.11+ and make, and are safe to run again.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Everything the installed package is built from: a change to any of these triggers a reinstall.
+PACKAGE_FILES := pyproject.toml README.md $(shell find src ontology data queries -type f -not -name '*.pyc' 2>/dev/null)
+
+.PHONY: run test lint docs clean
+
+run: $(VENV)/.installed-run
+	$(BIN)/libertera-kg build
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+docs: $(VENV)/.installed-test
+	$(BIN)/libertera-kg docs -o dist/docs
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The package is installed as a wheel would be (not editable), so the code under test finds the ontology,
+# data and queries exactly as users' installations do.
+$(VENV)/.installed-run: $(BIN)/python $(PACKAGE_FILES)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps .
+	touch $@
+
+$(VENV)/.installed-test: $(BIN)/python $(PACKAGE_FILES)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps .
+	touch $@ $(VENV)/.installed-run
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .mypy_cache

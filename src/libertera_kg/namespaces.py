@@ -1,0 +1,138 @@
+"""The namespaces of libertera_kg: our ontology terms, concept schemes, entities and named graphs.
+
+``LT`` is a closed namespace: a misspelt term (``LT.Opperation``) raises an error instead of silently
+minting a new IRI. A test keeps its terms equal to those the ontology declares.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/libertera/"
+
+#: Entities (things the data describes), such as ``ID["country/BZ"]``.
+ID = Namespace(BASE + "id/")
+#: SKOS concept schemes and their concepts, such as ``CONCEPT["bound-kind/more-than"]``.
+CONCEPT = Namespace(BASE + "concept/")
+#: Named graphs of the dataset, one per source plus the ontology and reference data.
+GRAPH = Namespace(BASE + "graph/")
+#: The ontology itself (not a term in it).
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+
+SCHEMA = Namespace("https://schema.org/")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+XKOS = Namespace("http://rdf-vocabulary.ddialliance.org/xkos#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+WD = Namespace("http://www.wikidata.org/entity/")
+GN = Namespace("http://www.geonames.org/ontology#")
+
+
+class LT(DefinedNamespace):
+    """The libertera ontology's classes, properties and datatypes."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # Classes
+    Assessment: URIRef
+    Case: URIRef
+    City: URIRef
+    Claim: URIRef
+    Continent: URIRef
+    Country: URIRef
+    CriminalNetwork: URIRef
+    Expectation: URIRef
+    Figure: URIRef
+    Finding: URIRef
+    InternationalOrganization: URIRef
+    LawEnforcementAgency: URIRef
+    NewsArticle: URIRef
+    Operation: URIRef
+    OperationalActivity: URIRef
+    Organization: URIRef
+    Person: URIRef
+    Place: URIRef
+    Quotation: URIRef
+    RouteShift: URIRef
+    Source: URIRef
+    SourcedStatement: URIRef
+    Suspect: URIRef
+    TraffickingFlow: URIRef
+    Trend: URIRef
+    VictimGroup: URIRef
+    WorldRegion: URIRef
+    # Properties
+    about: URIRef
+    accordingTo: URIRef
+    accusedOf: URIRef
+    activityType: URIRef
+    ageGroup: URIRef
+    arrested: URIRef
+    arrestedBy: URIRef
+    boundKind: URIRef
+    claimObject: URIRef
+    claimProperty: URIRef
+    claimSubject: URIRef
+    claimValue: URIRef
+    coordinatedBy: URIRef
+    dismantledNetwork: URIRef
+    evidence: URIRef
+    figureOf: URIRef
+    flowDestination: URIRef
+    flowOrigin: URIRef
+    hasPeriod: URIRef
+    hasSuspect: URIRef
+    hasVictims: URIRef
+    headquarteredIn: URIRef
+    historicalFlow: URIRef
+    involvesOffence: URIRef
+    isoAlpha2: URIRef
+    isoAlpha3: URIRef
+    jurisdiction: URIRef
+    linksCountry: URIRef
+    locatedIn: URIRef
+    maxAge: URIRef
+    minAge: URIRef
+    nickname: URIRef
+    observedFlow: URIRef
+    occurredIn: URIRef
+    originatesFrom: URIRef
+    outcome: URIRef
+    participatingCountry: URIRef
+    perpetratorRole: URIRef
+    quantityKind: URIRef
+    reportStatus: URIRef
+    setting: URIRef
+    spokenBy: URIRef
+    spokenInCapacity: URIRef
+    statedAs: URIRef
+    statedIn: URIRef
+    statedValue: URIRef
+    stillOngoing: URIRef
+    subCountOf: URIRef
+    targetsOffence: URIRef
+    trendConcerns: URIRef
+    trendDirection: URIRef
+    victimCount: URIRef
+    victimStatus: URIRef
+    # Datatypes
+    iccsCode: URIRef
+
+
+#: The prefixes published files and queries use, in one place.
+PREFIXES: dict[str, str] = {
+    "lt": str(LT),
+    "id": str(ID),
+    "concept": str(CONCEPT),
+    "schema": str(SCHEMA),
+    "sem": str(SEM),
+    "oa": str(OA),
+    "org": str(ORG),
+    "xkos": str(XKOS),
+    "vann": str(VANN),
+    "wd": str(WD),
+    "gn": str(GN),
+}

@@ -1,0 +1,75 @@
+"""Where the files the package ships live: the ontology, the data, the source texts and the queries.
+
+The browsable top-level folders ``ontology/``, ``data/`` and ``queries/`` are copied into the wheel under
+``libertera_kg/_resources/``; this module is the one place that knows that layout, and it finds the files
+with :mod:`importlib.resources`, never relative to a checkout or the working directory.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from .errors import ResourceError
+
+#: The ontology's parts, in the order they are loaded: the core terms, their alignments, the SKOS schemes.
+ONTOLOGY_PARTS = ("libertera.ttl", "alignments.ttl", "schemes")
+
+RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq")
+
+
+def resource_root() -> Traversable:
+    """The folder inside the installed package that holds ``ontology/``, ``data/`` and ``queries/``."""
+    root = files("libertera_kg") / "_resources"
+    if not root.is_dir():
+        raise ResourceError(
+            "The libertera_kg installation has no ontology, data or queries folder "
+            "(libertera_kg/_resources). "
+            "Install the package with pip (for example 'make run' or 'pip install .') instead of putting "
+            "src/ on the Python path."
+        )
+    return root
+
+
+def _folder(name: str) -> Traversable:
+    folder = resource_root() / name
+    if not folder.is_dir():
+        raise ResourceError(f"The libertera_kg installation lacks its '{name}' folder ({folder}).")
+    return folder
+
+
+def _sorted_files(folder: Traversable, suffixes: tuple[str, ...]) -> list[Traversable]:
+    return sorted(
+        (item for item in folder.iterdir() if item.is_file() and item.name.endswith(suffixes)),
+        key=lambda item: item.name,
+    )
+
+
+def ontology_files() -> list[Traversable]:
+    """The Turtle files that make up the ontology: core terms, alignments, then each SKOS scheme."""
+    folder = _folder("ontology")
+    found: list[Traversable] = []
+    for part in ONTOLOGY_PARTS:
+        item = folder / part
+        if item.is_dir():
+            found.extend(_sorted_files(item, (".ttl",)))
+        elif item.is_file():
+            found.append(item)
+        else:
+            raise ResourceError(f"The ontology part '{part}' is missing from {folder}.")
+    return found
+
+
+def data_files() -> list[Traversable]:
+    """The RDF files of ``data/`` (not its ``source/`` texts), sorted by name."""
+    return _sorted_files(_folder("data"), RDF_SUFFIXES)
+
+
+def source_text_files() -> list[Traversable]:
+    """The verbatim source texts in ``data/source/`` that quotes point into."""
+    return _sorted_files(_folder("data") / "source", (".txt",))
+
+
+def query_files() -> list[Traversable]:
+    """Every SPARQL file of ``queries/``, sorted by name."""
+    return _sorted_files(_folder("queries"), (".rq",))

@@ -1,0 +1,100 @@
+"""The command line as a user meets it: output, exit codes, and one-paragraph errors without tracebacks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, URIRef
+
+from libertera_kg import KnowledgeGraph
+from libertera_kg.cli import main
+
+
+def test_build_summarises_the_graph_and_passes_its_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^\d+ triples in \d+ named graphs$", out, re.MULTILINE)
+    assert "https://w3id.org/libertera/graph/ontology" in out
+    assert re.search(r"ontology: \d+ classes, \d+ properties, 12 concept schemes", out)
+    assert "OWL 2 RL consistency pass" in out
+
+
+def test_check_accepts_a_correct_contribution(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(fixtures / "valid" / "sample-operation.ttl")]) == 0
+    assert "checks:" in capsys.readouterr().out
+
+
+def test_check_reports_problems_with_exit_code_1(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(fixtures / "broken" / "person-is-a-place.ttl")]) == 1
+    err = capsys.readouterr().err
+    assert "[owl-rl-consistency]" in err
+    assert "Disjoint classes" in err
+
+
+def test_unparsable_file_names_file_line_and_column(
+    fixtures: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = fixtures / "broken" / "unparsable.ttl"
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"libertera-kg: error: {path}, line 6, column 1: not valid turtle:")
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, "the error is one paragraph"
+
+
+def test_missing_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere.ttl"
+    assert main(["check", str(missing)]) == 2
+    assert capsys.readouterr().err == f"libertera-kg: error: {missing}: the file does not exist\n"
+
+
+def test_unknown_file_type_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("a,b\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert "unknown RDF file type '.csv'" in capsys.readouterr().err
+
+
+def test_invalid_utf8_names_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "latin1.ttl"
+    path.write_bytes(b'# comment\n<urn:a> <urn:b> "caf\xe9" .\n')
+    assert main(["check", str(path)]) == 2
+    assert capsys.readouterr().err == f"libertera-kg: error: {path}, line 2: the file is not valid UTF-8\n"
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
+
+
+def test_docs_writes_html_naming_every_class(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    assert main(["docs", "-o", str(out)]) == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    ours = [
+        c
+        for c in kg.ontology.subjects(RDF.type, OWL.Class)
+        if str(c).startswith("https://w3id.org/libertera/")
+    ]
+    assert len(ours) > 20
+    for cls in ours:
+        assert isinstance(cls, URIRef)
+        label = kg.ontology.value(cls, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+        assert str(cls) in html, f"the documentation does not link {cls}"
+        assert str(label) in html, f"the documentation does not name {cls} ({label})"
+    assert (out / "ontology.ttl").stat().st_size > 10_000
+
+
+def test_docs_into_an_unwritable_place_fails_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["docs", "-o", str(blocker / "docs")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("libertera-kg: error: Cannot create the output folder")
+    assert not (tmp_path / "docs").exists()
