@@ -12,8 +12,10 @@ from libertera_kg import KnowledgeGraph
 from libertera_kg.cli import main
 
 
-def test_build_summarises_the_graph_and_passes_its_checks(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["build"]) == 0
+def test_build_summarises_the_graph_and_passes_its_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "-o", str(tmp_path / "dist")]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^\d+ triples in \d+ named graphs$", out, re.MULTILINE)
     assert "https://w3id.org/libertera/graph/ontology" in out

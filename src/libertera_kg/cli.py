@@ -42,6 +42,7 @@ def _checked_graph(extra_data: Sequence[str]) -> tuple[KnowledgeGraph, list[Prob
     kg = KnowledgeGraph.from_files(
         ontology=resources.ontology_files(),
         data=[*resources.data_files(), *(Path(name) for name in extra_data)],
+        texts=resources.source_text_files(),
     )
     queries = [(str(path), path.read_text(encoding="utf-8")) for path in resources.query_files()]
     return kg, run_all_checks(kg, queries)
@@ -60,13 +61,17 @@ _CHECKS_PASSED = (
 
 
 def _build(args: argparse.Namespace) -> int:
-    """Load the graph, run the quality checks and print a summary."""
+    """Load the graph, run the quality checks, write the dumps and print a summary."""
+    from .publish import publish
+
     kg, problems = _checked_graph(())
-    print(kg.summary())
     if problems:
         _report_problems(problems, "Nothing was published: fix the ontology or data and run the build again.")
         return EXIT_CHECK_FAILED
+    print(kg.summary())
     print(_CHECKS_PASSED)
+    written = publish(kg.dataset, Path(args.output))
+    print(f"wrote {len(written)} dumps to {args.output}/: " + ", ".join(path.name for path in written))
     return EXIT_OK
 
 
@@ -101,7 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="load the ontology and data, check them and print a summary")
+    build = commands.add_parser(
+        "build", help="load the ontology and data, check them, write the dumps and print a summary"
+    )
+    build.add_argument(
+        "-o", "--output", default="dist", metavar="DIR", help="folder for the dumps (default: dist)"
+    )
     build.set_defaults(run=_build)
 
     check = commands.add_parser(

@@ -56,6 +56,7 @@ class LT(DefinedNamespace):
     Person: URIRef
     Place: URIRef
     Quotation: URIRef
+    ReferenceSource: URIRef
     RouteShift: URIRef
     Source: URIRef
     SourcedStatement: URIRef
@@ -71,8 +72,8 @@ class LT(DefinedNamespace):
     activityType: URIRef
     ageGroup: URIRef
     arrested: URIRef
-    arrestedBy: URIRef
     boundKind: URIRef
+    carriedOutBy: URIRef
     claimObject: URIRef
     claimProperty: URIRef
     claimSubject: URIRef
@@ -89,6 +90,7 @@ class LT(DefinedNamespace):
     headquarteredIn: URIRef
     historicalFlow: URIRef
     involvesOffence: URIRef
+    involvesPerson: URIRef
     isoAlpha2: URIRef
     isoAlpha3: URIRef
     jurisdiction: URIRef

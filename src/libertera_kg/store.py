@@ -7,19 +7,22 @@ into a :class:`~libertera_kg.errors.DataFileError` that names the file, line and
 from __future__ import annotations
 
 import re
-from collections import Counter
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from rdflib import OWL, RDF, Dataset, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 from . import resources
 from .errors import DataFileError
-from .namespaces import GRAPH, LT
+from .namespaces import GRAPH, ID, LT, PREFIXES
+from .sources import compile_source_file, statement_classes
 
 ONTOLOGY_GRAPH = GRAPH.ontology
 
@@ -79,14 +82,35 @@ def parse_into(target: Graph | Dataset, path: Path | Traversable) -> None:
     text = _read_text(path)
     fmt = rdf_format(path)
     try:
-        target.parse(data=text, format=fmt, publicID=f"file:///{path.name}")
+        # rdflib's TriG parser calls rdflib's own deprecated Dataset API; that is not the user's concern.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            target.parse(data=text, format=fmt, publicID=f"file:///{path.name}")
     except Exception as exc:  # rdflib raises many unrelated types for bad input
         raise _parse_error(path, text, exc) from exc
 
 
 def graph_name_for(path: Path | Traversable) -> URIRef:
-    """The named graph that a Turtle data file goes into: ``graph/<file stem>``."""
+    """The named graph that a data file goes into: ``graph/<file stem>``."""
     return GRAPH[Path(path.name).stem]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A reported figure as its source states it: the number, how it bounds the count, and the words used."""
+
+    iri: str
+    quantity: str
+    value: Decimal
+    bound: str
+    bound_notation: str
+    stated_as: str
+    status: str
+
+    def __str__(self) -> str:
+        return (
+            f'{self.bound_notation:>2} {self.value:>6}  {self.quantity} ("{self.stated_as}", {self.status})'
+        )
 
 
 @dataclass(frozen=True)
@@ -99,6 +123,8 @@ class GraphSummary:
     concept_schemes: int
     concepts: int
     instances_per_class: dict[str, int]
+    figures: tuple[Figure, ...] = ()
+    cases: tuple[str, ...] = ()
 
     @property
     def triples(self) -> int:
@@ -117,6 +143,12 @@ class GraphSummary:
             lines += [f"  {count:>7}  {name}" for name, count in self.instances_per_class.items()]
         else:
             lines.append("entities per class: none (no data loaded)")
+        if self.figures:
+            lines.append(f"figures ({len(self.figures)}):")
+            lines += [f"  {figure}" for figure in self.figures]
+        if self.cases:
+            lines.append(f"cases ({len(self.cases)}):")
+            lines += [f"  {case}" for case in self.cases]
         return "\n".join(lines)
 
 
@@ -133,18 +165,45 @@ class KnowledgeGraph:
 
     @classmethod
     def from_files(
-        cls, *, ontology: Iterable[Path | Traversable], data: Iterable[Path | Traversable]
+        cls,
+        *,
+        ontology: Iterable[Path | Traversable],
+        data: Iterable[Path | Traversable],
+        texts: Iterable[Path | Traversable] = (),
     ) -> KnowledgeGraph:
-        """Parse ontology files into the ontology graph and each data file into a graph of its own.
+        """Parse the ontology into its graph and each data file into a graph named after the file.
 
-        TriG and N-Quads files keep the graph names they declare.
+        TriG data files are authored source files (facts grouped by the quote or reference source that
+        supports them, see :mod:`libertera_kg.sources`) and are compiled into facts, claims and quote
+        selectors; ``texts`` are the source texts their quotes point into, ``<name>.txt`` for the source
+        ``id/source/<name>``. N-Quads files keep the graph names they declare.
         """
         dataset = Dataset()
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace)
         ontology_graph = dataset.graph(ONTOLOGY_GRAPH)
         for path in ontology:
             parse_into(ontology_graph, path)
+        source_texts = {ID[f"source/{Path(path.name).stem}"]: _read_text(path) for path in texts}
+        statements = statement_classes(ontology_graph)
         for path in data:
-            if rdf_format(path) in ("trig", "nquads"):
+            fmt = rdf_format(path)
+            if fmt == "trig":
+                authored = Dataset()
+                parse_into(authored, path)
+                compiled = compile_source_file(
+                    authored,
+                    path=str(path),
+                    graph_name=graph_name_for(path),
+                    texts=source_texts,
+                    statement_classes=statements,
+                )
+                target = dataset.graph(compiled.identifier)
+                for triple in compiled:
+                    target.add(triple)
+                for prefix, namespace in compiled.namespaces():
+                    dataset.bind(prefix, namespace, override=False)
+            elif fmt == "nquads":
                 parse_into(dataset, path)
             else:
                 parse_into(dataset.graph(graph_name_for(path)), path)
@@ -167,32 +226,74 @@ class KnowledgeGraph:
         return standalone_copy(*self.dataset.graphs())
 
     def summary(self) -> GraphSummary:
-        """Count triples per named graph, ontology terms, and data entities per class."""
+        """Count triples per named graph, ontology terms, data entities per class; list figures and cases."""
         per_graph = {
             str(g.identifier): len(g)
             for g in sorted(self.dataset.graphs(), key=lambda g: str(g.identifier))
             if len(g) or g.identifier == ONTOLOGY_GRAPH
         }
         onto = self.ontology
-        classes = {s for s in onto.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)}
-        properties = {
-            s
-            for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-            for s in onto.subjects(RDF.type, kind)
-        }
         own = str(LT)
-        instances: Counter[str] = Counter()
+        classes = {c for c in onto.subjects(RDF.type, OWL.Class) if str(c).startswith(own)}
+        properties = {
+            p
+            for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+            for p in onto.subjects(RDF.type, kind)
+            if str(p).startswith(own)
+        }
+        members: dict[str, set[Node]] = {}
         for graph in self.data_graphs():
-            for _, cls in graph.subject_objects(RDF.type):
-                instances[onto.qname(cls) if isinstance(cls, URIRef) else str(cls)] += 1
+            for entity, cls in graph.subject_objects(RDF.type):
+                name = onto.qname(cls) if isinstance(cls, URIRef) else str(cls)
+                members.setdefault(name, set()).add(entity)
+        counts = sorted(((name, len(items)) for name, items in members.items()), key=lambda i: (-i[1], i[0]))
+        data = standalone_copy(onto, *self.data_graphs())
+        cases = sorted(
+            f"{_label(data, country)}: {_label(data, case)}"
+            for case in data.subjects(RDF.type, LT.Case)
+            for country in data.objects(case, LT.occurredIn)
+        )
         return GraphSummary(
             triples_per_graph=per_graph,
-            classes=sum(1 for c in classes if str(c).startswith(own)),
-            properties=sum(1 for p in properties if str(p).startswith(own)),
+            classes=len(classes),
+            properties=len(properties),
             concept_schemes=len(set(onto.subjects(RDF.type, SKOS.ConceptScheme))),
             concepts=len(set(onto.subjects(RDF.type, SKOS.Concept))),
-            instances_per_class=dict(sorted(instances.items(), key=lambda item: (-item[1], item[0]))),
+            instances_per_class=dict(counts),
+            figures=tuple(self.figures()),
+            cases=tuple(cases),
         )
+
+    def figures(self) -> list[Figure]:
+        """Every reported figure, ordered by what it counts and then by value."""
+        data = standalone_copy(self.ontology, *self.data_graphs())
+        found = []
+        for node in set(data.subjects(RDF.type, LT.Figure)):
+            bound = data.value(node, LT.boundKind)
+            value = data.value(node, LT.statedValue)
+            found.append(
+                Figure(
+                    iri=str(node),
+                    quantity=_label(data, data.value(node, LT.quantityKind)),
+                    value=Decimal(str(value)) if value is not None else Decimal(0),
+                    bound=_label(data, bound),
+                    bound_notation=str(data.value(bound, SKOS.notation) or "?"),
+                    stated_as=str(data.value(node, LT.statedAs) or ""),
+                    status=_label(data, data.value(node, LT.reportStatus)),
+                )
+            )
+        return sorted(found, key=lambda f: (f.quantity, -f.value, f.bound, f.iri))
+
+
+def _label(graph: Graph, node: Node | None) -> str:
+    """The English preferred label of ``node``, or its IRI when it has none."""
+    if node is None:
+        return "(none)"
+    for prop in (SKOS.prefLabel, RDFS.label):
+        for label in graph.objects(node, prop):
+            if isinstance(label, Literal) and label.language in ("en", None):
+                return str(label)
+    return str(node)
 
 
 def standalone_copy(*graphs: Graph) -> Graph:
@@ -213,4 +314,6 @@ def load() -> KnowledgeGraph:
     >>> kg.summary().classes > 0
     True
     """
-    return KnowledgeGraph.from_files(ontology=resources.ontology_files(), data=resources.data_files())
+    return KnowledgeGraph.from_files(
+        ontology=resources.ontology_files(), data=resources.data_files(), texts=resources.source_text_files()
+    )
