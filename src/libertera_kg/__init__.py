@@ -10,7 +10,8 @@
 from .checks import Problem, run_all_checks
 from .errors import DataFileError, LiberteraError, MissingDependencyError, ResourceError
 from .namespaces import CONCEPT, GRAPH, ID, LT
-from .store import GraphSummary, KnowledgeGraph, load
+from .store import Figure, GraphSummary, KnowledgeGraph, load
+from .validate import ValidationReport, ValidationResult, validate
 
 __all__ = [
     "CONCEPT",
@@ -18,12 +19,16 @@ __all__ = [
     "ID",
     "LT",
     "DataFileError",
+    "Figure",
     "GraphSummary",
     "KnowledgeGraph",
     "LiberteraError",
     "MissingDependencyError",
     "Problem",
     "ResourceError",
+    "ValidationReport",
+    "ValidationResult",
     "load",
     "run_all_checks",
+    "validate",
 ]

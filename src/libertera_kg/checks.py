@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
@@ -58,6 +58,8 @@ HEADER_PROPERTIES = (
     (VANN.preferredNamespacePrefix, "preferred namespace prefix"),
     (VANN.preferredNamespaceUri, "preferred namespace IRI"),
 )
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
 
 _OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 _OWLRL_ERROR_TEXT = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
@@ -261,10 +263,29 @@ def owl_rl_inconsistencies(graph: Graph) -> list[Problem]:
     return sorted(set(problems))
 
 
-def run_all_checks(kg: KnowledgeGraph, queries: Iterable[tuple[str, str]] = ()) -> list[Problem]:
-    """Every check above on a loaded graph, with the SPARQL ``queries`` given as (name, text) pairs."""
+def terms_in_shapes(shapes: Graph) -> set[URIRef]:
+    """Every term of ours that SHACL shapes use, in their triples and inside their SPARQL constraints."""
+    found = terms_in_graph(shapes)
+    prefixes = "".join(
+        sorted(
+            f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+            for d in shapes.objects(None, SH.declare)
+        )
+    )
+    for constraint, select in shapes.subject_objects(SH.select):
+        found |= terms_in_query(prefixes + str(select), source=f"SPARQL constraint {constraint}")
+    return found
+
+
+def run_all_checks(
+    kg: KnowledgeGraph, queries: Iterable[tuple[str, str]] = (), shapes: Graph | None = None
+) -> list[Problem]:
+    """Every check above on a loaded graph, with the SPARQL ``queries`` given as (name, text) pairs and the
+    terms the SHACL ``shapes`` use."""
     merged = kg.merged()
     used = terms_in_graph(merged)
+    if shapes is not None:
+        used |= terms_in_shapes(shapes)
     for name, text in queries:
         used |= terms_in_query(text, source=name)
     return (

@@ -60,6 +60,11 @@ def ontology_files() -> list[Traversable]:
     return found
 
 
+def shapes_files() -> list[Traversable]:
+    """The SHACL shapes, one Turtle file per theme in ``ontology/shapes/``."""
+    return _sorted_files(_folder("ontology") / "shapes", (".ttl",))
+
+
 def data_files() -> list[Traversable]:
     """The RDF files of ``data/`` (not its ``source/`` texts), sorted by name."""
     return _sorted_files(_folder("data"), RDF_SUFFIXES)

@@ -1,0 +1,227 @@
+"""SHACL validation of the knowledge graph (or of a contributor's files) against our shapes, with pySHACL.
+
+>>> from libertera_kg import load, validate
+>>> report = validate(load())
+>>> report.conforms, len(report.violations)
+(True, 0)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from itertools import groupby
+from typing import Any
+from typing import Literal as TypingLiteral
+
+from rdflib import RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Node
+
+from . import resources
+from .errors import LiberteraError
+from .namespaces import LT, PREFIXES
+from .store import KnowledgeGraph, parse_into
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+#: Our shapes' namespace.
+LTSH = Namespace("https://w3id.org/libertera/shapes#")
+
+# Prefixes used to print IRIs compactly in reports.
+_NAMES = Graph(bind_namespaces="rdflib")
+for _prefix, _namespace in {**PREFIXES, "ltsh": str(LTSH), "sh": str(SH)}.items():
+    _NAMES.bind(_prefix, _namespace, override=True)
+
+Severity = TypingLiteral["Violation", "Warning", "Info"]
+_SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One thing a shape found: where (focus node and path), what (value), why (message), how bad."""
+
+    severity: Severity
+    rule: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    source_shape: str
+    constraint: str
+    focus_label: str = field(compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.focus_label} <{self.focus}>"
+        if self.path:
+            where += f" {self.path}"
+        if self.value is not None:
+            where += f" = {self.value}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of a validation: whether the data conforms (no violations) and every result."""
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+    report_graph: Graph = field(repr=False, compare=False)
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity == "Warning")
+
+    @property
+    def infos(self) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity == "Info")
+
+    def __str__(self) -> str:
+        head = "conforms" if self.conforms else "does not conform"
+        counts = (
+            f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s), {len(self.infos)} note(s)"
+        )
+        lines = [f"The data {head}: {counts}."]
+        for (severity, rule), group in groupby(self.results, key=lambda r: (r.severity, r.rule)):
+            items = list(group)
+            lines.append(f"\n{severity}: {rule} ({len(items)})")
+            lines += [f"  - {item}" for item in items]
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        """The report as JSON: ``conforms`` and a list of results with every field."""
+        return json.dumps(
+            {"conforms": self.conforms, "results": [asdict(r) for r in self.results]},
+            indent=2,
+            ensure_ascii=False,
+        )
+
+    def to_turtle(self) -> str:
+        """The standard SHACL validation report graph, as Turtle."""
+        return self.report_graph.serialize(format="turtle")
+
+
+class _PreparedQueryGraph(Graph):
+    """A graph that parses each distinct SPARQL text once.
+
+    pySHACL runs every SPARQL constraint once per focus node and passes the query as text each time;
+    parsing it again costs more than running it (measured: validation of the article 7 times faster).
+    """
+
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str) -> Any:
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
+def shapes_graph() -> Graph:
+    """Our SHACL shapes, from every file of ``ontology/shapes/``."""
+    graph = Graph()
+    for path in resources.shapes_files():
+        parse_into(graph, path)
+    return graph
+
+
+def validate(data: KnowledgeGraph | Graph, *, shapes: Graph | None = None) -> ValidationReport:
+    """Validate ``data`` (a loaded knowledge graph, or a graph that includes our ontology) against our shapes.
+
+    The data conforms when no result is a violation; warnings and notes are reported but do not fail it.
+    """
+    import pyshacl  # imported here: validation is the only user of pySHACL
+
+    graph = _PreparedQueryGraph()
+    source = data.merged() if isinstance(data, KnowledgeGraph) else data
+    for triple in source:
+        graph.add(triple)
+    for prefix, namespace in source.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    try:
+        # In place: the graph is our own copy, and without inference pySHACL does not change it.
+        _, report_graph, _ = pyshacl.validate(
+            graph,
+            shacl_graph=shapes if shapes is not None else shapes_graph(),
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+            inplace=True,
+        )
+    except Exception as exc:  # pySHACL reports bad shapes or data with its own exception types
+        raise LiberteraError(f"SHACL validation could not run: {exc}") from exc
+    assert isinstance(report_graph, Graph)
+    results = sorted(
+        set(_results(report_graph, graph)),
+        key=lambda r: (_SEVERITY_RANK[r.severity], r.rule, r.focus, r.path or "", r.value or "", r.message),
+    )
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, results=tuple(results), report_graph=report_graph)
+
+
+def _results(report: Graph, data: Graph) -> Iterable[ValidationResult]:
+    # Only the report's own results: those nested under sh:detail explain an sh:node failure already listed.
+    for node in report.objects(None, SH.result):
+        focus = report.value(node, SH.focusNode)
+        shape = report.value(node, SH.sourceShape)
+        constraint = report.value(node, SH.sourceConstraint)
+        component = report.value(node, SH.sourceConstraintComponent)
+        severity = str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1]
+        value = report.value(node, SH.value)
+        path = report.value(node, SH.resultPath)
+        shape_name = _name(shape)
+        constraint_name = _name(constraint if isinstance(constraint, URIRef) else component)
+        yield ValidationResult(
+            severity=severity,  # type: ignore[arg-type]
+            rule=constraint_name if isinstance(constraint, URIRef) else shape_name,
+            focus=str(focus),
+            path=_name(path) if isinstance(path, URIRef) else None,
+            value=_display(value),
+            message=_message(report, node),
+            source_shape=shape_name,
+            constraint=constraint_name,
+            focus_label=_label(data, focus),
+        )
+
+
+def _message(report: Graph, node: Node) -> str:
+    messages = [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)]
+    english = [m for m in messages if m.language in ("en", None)]
+    return str((english or messages or [Literal("(no message)")])[0])
+
+
+def _name(node: Node | None) -> str:
+    """A compact name for an IRI (``lt:statedIn``, ``ltsh:FigureShape``), or a mark for a blank node."""
+    if node is None:
+        return "(none)"
+    if isinstance(node, URIRef):
+        return _NAMES.namespace_manager.normalizeUri(node)
+    return "(anonymous shape)" if isinstance(node, BNode) else str(node)
+
+
+def _display(value: Node | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, BNode):
+        return "(blank node)"
+    return str(value)
+
+
+def _label(data: Graph, node: Node | None) -> str:
+    """How a person knows ``node``: its English label, the source's words for it, or its IRI."""
+    if node is None:
+        return "(none)"
+    for prop in (SKOS.prefLabel, RDFS.label, LT.statedAs, SKOS.altLabel):
+        for label in data.objects(node, prop):
+            if isinstance(label, Literal) and label.language in ("en", None):
+                return str(label)
+    return str(node).rsplit("/", 1)[-1] or str(node)
