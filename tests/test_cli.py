@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, URIRef
+from rdflib import OWL, RDF, Graph, URIRef
 
 from libertera_kg import KnowledgeGraph
 from libertera_kg.cli import main
@@ -24,7 +25,7 @@ def test_build_summarises_the_graph_and_passes_its_checks(
 
 
 def test_check_accepts_a_correct_contribution(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(fixtures / "valid" / "sample-operation.ttl")]) == 0
+    assert main(["check", str(fixtures / "valid" / "sample.trig")]) == 0
     assert "checks:" in capsys.readouterr().out
 
 
@@ -100,3 +101,57 @@ def test_docs_into_an_unwritable_place_fails_cleanly(
     err = capsys.readouterr().err
     assert err.startswith("libertera-kg: error: Cannot create the output folder")
     assert not (tmp_path / "docs").exists()
+
+
+VALID_SAMPLE = Path(__file__).parent / "fixtures" / "valid" / "sample.trig"
+
+
+def test_validate_our_graph_conforms(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("The data conforms: 0 violation(s), 0 warning(s), 1 note(s).")
+    assert "Info: ltsh:Case-namesAnOffence (1)" in out
+    assert "Children found working in a glass factory in Belize" in out, "nodes are named by label"
+
+
+def test_validate_a_contributors_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(VALID_SAMPLE), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"conforms": True, "results": []}
+
+
+def test_validate_reports_violations_with_exit_code_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        "@prefix lt: <https://w3id.org/libertera/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/libertera/id/country/XA> a lt:Country ; skos:prefLabel "Exampleland"@en ;\n'
+        '    lt:isoAlpha2 "xa" .\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("The data does not conform: 1 violation(s), 2 warning(s), 0 note(s).")
+    assert "Violation: ltsh:Country-isoAlpha2 (1)" in out
+    assert "Exampleland <https://w3id.org/libertera/id/country/XA> lt:isoAlpha2 = xa" in out
+
+
+def test_validate_turtle_output_is_a_shacl_report(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(VALID_SAMPLE), "--format", "turtle"]) == 0
+    graph = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    shacl = "http://www.w3.org/ns/shacl#"
+    (report,) = graph.subjects(RDF.type, URIRef(shacl + "ValidationReport"))
+    assert graph.value(report, URIRef(shacl + "conforms")).toPython() is True
+
+
+def test_validate_bad_input_is_exit_code_2(
+    fixtures: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(tmp_path / "missing.ttl")]) == 2
+    assert "the file does not exist" in capsys.readouterr().err
+    assert main(["validate", str(fixtures / "broken" / "unparsable.ttl")]) == 2
+    assert ", line 6, column 1: not valid turtle" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "--format", "xml"])
+    assert exit_info.value.code == 2

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from .errors import LiberteraError
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from .checks import Problem
     from .store import KnowledgeGraph
 
@@ -33,19 +35,31 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _load(files: Sequence[str], *, with_shipped_data: bool) -> KnowledgeGraph:
+    """The ontology with the shipped data and/or the user's files; a user's TriG file finds its source
+    texts in a ``source/`` folder beside it, as ours do."""
+    from . import resources
+    from .store import KnowledgeGraph
+
+    paths = [Path(name) for name in files]
+    texts: list[Path | Traversable] = list(resources.source_text_files())
+    for path in paths:
+        beside = path.parent / "source" / f"{path.stem}.txt"
+        if beside.is_file():
+            texts.append(beside)
+    data: list[Path | Traversable] = [*resources.data_files()] if with_shipped_data else []
+    return KnowledgeGraph.from_files(ontology=resources.ontology_files(), data=[*data, *paths], texts=texts)
+
+
 def _checked_graph(extra_data: Sequence[str]) -> tuple[KnowledgeGraph, list[Problem]]:
     """Load the shipped graph plus ``extra_data`` files, and run the quality checks on it."""
     from . import resources
     from .checks import run_all_checks
-    from .store import KnowledgeGraph
+    from .validate import shapes_graph
 
-    kg = KnowledgeGraph.from_files(
-        ontology=resources.ontology_files(),
-        data=[*resources.data_files(), *(Path(name) for name in extra_data)],
-        texts=resources.source_text_files(),
-    )
+    kg = _load(extra_data, with_shipped_data=True)
     queries = [(str(path), path.read_text(encoding="utf-8")) for path in resources.query_files()]
-    return kg, run_all_checks(kg, queries)
+    return kg, run_all_checks(kg, queries, shapes_graph())
 
 
 def _report_problems(problems: Sequence[Problem], consequence: str) -> None:
@@ -61,15 +75,25 @@ _CHECKS_PASSED = (
 
 
 def _build(args: argparse.Namespace) -> int:
-    """Load the graph, run the quality checks, write the dumps and print a summary."""
+    """Load the graph, run the quality checks and SHACL validation, write the dumps, print a summary."""
     from .publish import publish
+    from .validate import validate
 
     kg, problems = _checked_graph(())
     if problems:
         _report_problems(problems, "Nothing was published: fix the ontology or data and run the build again.")
         return EXIT_CHECK_FAILED
+    report = validate(kg)
+    if not report.conforms:
+        print(report, file=sys.stderr)
+        print("Nothing was published: the data does not conform to the SHACL shapes.", file=sys.stderr)
+        return EXIT_CHECK_FAILED
     print(kg.summary())
     print(_CHECKS_PASSED)
+    print(
+        f"SHACL: conforms, {len(report.warnings)} warning(s), {len(report.infos)} note(s)"
+        + "".join(f"\n  note: {r}" for r in (*report.warnings, *report.infos))
+    )
     written = publish(kg.dataset, Path(args.output))
     print(f"wrote {len(written)} dumps to {args.output}/: " + ", ".join(path.name for path in written))
     return EXIT_OK
@@ -83,6 +107,21 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_CHECK_FAILED
     print(_CHECKS_PASSED)
     return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    """Validate our graph, or the user's files with our ontology, against the SHACL shapes."""
+    from .validate import validate
+
+    kg = _load(args.files, with_shipped_data=not args.files)
+    report = validate(kg)
+    if args.format == "json":
+        print(report.to_json())
+    elif args.format == "turtle":
+        print(report.to_turtle())
+    else:
+        print(report)
+    return EXIT_OK if report.conforms else EXIT_CHECK_FAILED
 
 
 def _docs(args: argparse.Namespace) -> int:
@@ -121,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
         "files", nargs="*", metavar="FILE", help="Turtle, TriG, N-Triples or N-Quads files to add"
     )
     check.set_defaults(run=_check)
+
+    validate = commands.add_parser(
+        "validate", help="check our graph, or your own RDF files, against the SHACL shapes"
+    )
+    validate.add_argument(
+        "files", nargs="*", metavar="FILE", help="your Turtle/TriG files (default: our published graph)"
+    )
+    validate.add_argument(
+        "--format", choices=("text", "json", "turtle"), default="text", help="report format (default: text)"
+    )
+    validate.set_defaults(run=_validate)
 
     docs = commands.add_parser("docs", help="write HTML documentation of the ontology (needs the docs extra)")
     docs.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write index.html into")
