@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from libertera_kg import LT, KnowledgeGraph, resources
 from libertera_kg.checks import (
@@ -65,7 +65,14 @@ def test_owl_rl_closure_of_ontology_and_data_is_consistent(kg: KnowledgeGraph) -
 def test_a_sample_that_uses_most_terms_correctly_passes_the_owl_checks(
     kg: KnowledgeGraph, fixtures: Path
 ) -> None:
-    graph = with_fixture(kg, fixtures / "valid" / "sample-operation.ttl")
+    valid = fixtures / "valid"
+    sample = KnowledgeGraph.from_files(
+        ontology=resources.ontology_files(),
+        data=[valid / "sample.trig"],
+        texts=[valid / "source" / "sample.txt"],
+    )
+    graph = standalone_copy(kg.merged(), sample.merged())
+    assert len(set(graph.subjects(RDF.type, None))) > len(set(kg.merged().subjects(RDF.type, None))) + 30
     assert owl_dl_typing_problems(graph) == []
     assert owl_rl_inconsistencies(graph) == []
     assert undeclared_terms(kg.ontology, terms_in_graph(graph)) == []

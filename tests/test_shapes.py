@@ -1,0 +1,202 @@
+"""SHACL shapes: the published data conforms, and every shape catches its broken example, and only it.
+
+Each file of ``fixtures/invalid/`` changes one thing in the valid sample (``fixtures/valid/sample.trig``):
+its default graph holds triples to add, its ``<urn:libertera:test:remove>`` graph triples to remove (the
+object ``any:value`` removes every value). Its ``# expect:`` lines give every result the validation must
+produce, as ``severity rule focus path``, and nothing else may fire.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from libertera_kg import LT, KnowledgeGraph, resources, validate
+from libertera_kg.store import standalone_copy
+from libertera_kg.validate import ValidationReport, shapes_graph
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+LTSH = Namespace("https://w3id.org/libertera/shapes#")
+INVALID = Path(__file__).parent / "fixtures" / "invalid"
+VALID = Path(__file__).parent / "fixtures" / "valid"
+REMOVE = URIRef("urn:libertera:test:remove")
+ANY_VALUE = URIRef("urn:libertera:test:value")
+FIXTURES = sorted(INVALID.glob("*.trig"))
+
+Row = tuple[str, str, str, str]
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return shapes_graph()
+
+
+@pytest.fixture(scope="module")
+def sample() -> Graph:
+    """The ontology plus the compiled valid sample."""
+    kg = KnowledgeGraph.from_files(
+        ontology=resources.ontology_files(),
+        data=[VALID / "sample.trig"],
+        texts=[VALID / "source" / "sample.txt"],
+    )
+    return kg.merged()
+
+
+def short(iri: str) -> str:
+    for base in ("https://w3id.org/libertera/id/", "https://w3id.org/libertera/"):
+        if iri.startswith(base):
+            return iri[len(base) :]
+    return iri
+
+
+def rows(report: ValidationReport) -> set[Row]:
+    return {(r.severity, r.rule, short(r.focus), r.path or "-") for r in report.results}
+
+
+def expected_rows(fixture: Path) -> set[Row]:
+    found = set()
+    for line in fixture.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect:"):
+            severity, rule, focus, path = line.removeprefix("# expect:").split()
+            found.add((severity, rule, focus, path))
+    return found
+
+
+def patched(sample: Graph, fixture: Path) -> Graph:
+    patch = Dataset()
+    prefixes = (INVALID / "_prefixes.ttl").read_text(encoding="utf-8")
+    patch.parse(data=prefixes + fixture.read_text(encoding="utf-8"), format="trig")
+    graph = standalone_copy(sample)
+    for subject, predicate, obj in patch.graph(REMOVE):
+        pattern = (subject, predicate, None if obj == ANY_VALUE else obj)
+        removed = list(graph.triples(pattern))
+        assert removed, f"{fixture.name} removes {pattern}, which the sample does not have"
+        for fact in removed:
+            graph.remove(fact)
+            _remove_claims_of(graph, fact)
+    for triple in patch.graph(DATASET_DEFAULT_GRAPH_ID):
+        graph.add(triple)
+    return graph
+
+
+def _remove_claims_of(graph: Graph, fact: tuple[Node, Node, Node]) -> None:
+    """Remove the claims of a fact together with it, as the compiler would not have made them."""
+    subject, predicate, obj = fact
+    for claim in list(graph.subjects(LT.claimSubject, subject)):
+        value = graph.value(claim, LT.claimObject) or graph.value(claim, LT.claimValue)
+        if graph.value(claim, LT.claimProperty) == predicate and value == obj:
+            graph.remove((claim, None, None))
+
+
+def test_the_sample_conforms_without_any_result(sample: Graph, shapes: Graph) -> None:
+    report = validate(sample, shapes=shapes)
+    assert report.conforms
+    assert report.results == ()
+
+
+def test_published_data_conforms_with_no_warning(kg: KnowledgeGraph) -> None:
+    report = validate(kg)
+    assert report.conforms, str(report)
+    assert report.violations == ()
+    assert report.warnings == ()
+    # The one note is explained in the README: the article names no offence for the Belize case.
+    assert [(r.rule, short(r.focus)) for r in report.infos] == [
+        ("ltsh:Case-namesAnOffence", "case/belize-glass-factory")
+    ]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_broken_fixture_is_caught_by_its_shape_only(sample: Graph, shapes: Graph, fixture: Path) -> None:
+    expected = expected_rows(fixture)
+    assert expected, f"{fixture.name} has no '# expect:' line"
+    report = validate(patched(sample, fixture), shapes=shapes)
+    assert rows(report) == expected
+    assert report.conforms == all(severity != "Violation" for severity, *_ in expected)
+
+
+def _shape_names(shapes: Graph) -> set[str]:
+    """Every shape with an IRI that can produce a result, and every SPARQL constraint."""
+    names = set()
+    for kind in (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint):
+        for shape in shapes.subjects(RDF.type, kind):
+            if not isinstance(shape, URIRef):
+                continue
+            targets = [t for p in (SH.targetClass, SH.targetSubjectsOf) for t in shapes.objects(shape, p)]
+            is_value_set = kind == SH.NodeShape and not targets
+            if not is_value_set:
+                names.add("ltsh:" + str(shape).removeprefix(str(LTSH)))
+    return names
+
+
+def test_every_shape_and_sparql_constraint_has_a_broken_fixture(shapes: Graph) -> None:
+    caught = {rule for fixture in FIXTURES for _, rule, _, _ in expected_rows(fixture)}
+    # Node shapes are covered by a fixture of any of their property shapes or SPARQL constraints.
+    for node_shape in shapes.subjects(RDF.type, SH.NodeShape):
+        parts = [*shapes.objects(node_shape, SH.property), *shapes.objects(node_shape, SH.sparql)]
+        if any("ltsh:" + str(part).removeprefix(str(LTSH)) in caught for part in parts):
+            caught.add("ltsh:" + str(node_shape).removeprefix(str(LTSH)))
+    missing = sorted(_shape_names(shapes) - caught)
+    assert missing == [], f"shapes without a broken fixture: {missing}"
+
+
+def test_every_constraint_explains_itself_in_english(shapes: Graph) -> None:
+    needs_message = set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(
+        shapes.subjects(RDF.type, SH.SPARQLConstraint)
+    )
+    needs_message |= set(shapes.subjects(SH["or"], None)) | set(shapes.subjects(SH.xone, None))
+    for shape in needs_message:
+        if not isinstance(shape, URIRef):
+            continue
+        messages = [
+            m for m in shapes.objects(shape, SH.message) if isinstance(m, Literal) and m.language == "en"
+        ]
+        assert messages, f"{shape} has no English sh:message"
+
+
+def test_only_doubtful_data_is_a_warning_and_notes_are_info(shapes: Graph) -> None:
+    severities = {
+        "ltsh:" + str(s).removeprefix(str(LTSH)): str(o).rsplit("#", 1)[-1]
+        for s, o in shapes.subject_objects(SH.severity)
+    }
+    assert severities == {
+        "ltsh:Country-wikidata": "Warning",
+        "ltsh:CountryIriShape": "Warning",
+        "ltsh:ApproximateFigureShape": "Warning",
+        "ltsh:Case-namesAnOffence": "Info",
+    }
+
+
+def test_shapes_pass_shacl_shacl(shapes: Graph) -> None:
+    from pyshacl.entrypoints import meta_validate
+
+    conforms, _, text = meta_validate(shapes, inference="none")
+    assert conforms, text
+
+
+def test_report_prints_grouped_by_shape_with_labels(sample: Graph, shapes: Graph) -> None:
+    report = validate(patched(sample, INVALID / "operation-without-coordinator.trig"), shapes=shapes)
+    text = str(report)
+    assert text.startswith("The data does not conform: 1 violation(s), 0 warning(s), 0 note(s).")
+    assert "Violation: ltsh:Operation-coordinatedBy (1)" in text
+    assert "Operation Example <https://w3id.org/libertera/id/test/operation> lt:coordinatedBy" in text
+
+
+def test_report_converts_to_json_and_to_the_shacl_report_graph(sample: Graph, shapes: Graph) -> None:
+    report = validate(patched(sample, INVALID / "figure-without-bound.trig"), shapes=shapes)
+    as_json = json.loads(report.to_json())
+    assert as_json["conforms"] is False
+    (result,) = as_json["results"]
+    assert result["focus"] == "https://w3id.org/libertera/id/test/arrests-more-than"
+    assert result["path"] == "lt:boundKind"
+    assert result["severity"] == "Violation"
+    assert result["source_shape"] == "ltsh:Figure-boundKind"
+    assert "bound kind" in result["message"]
+    graph = Graph().parse(data=report.to_turtle(), format="turtle")
+    (node,) = graph.subjects(RDF.type, SH.ValidationResult)
+    assert graph.value(node, SH.sourceShape) == LTSH["Figure-boundKind"]
+    assert graph.value(node, SH.resultSeverity) == SH.Violation
