@@ -1,12 +1,22 @@
-"""Shared fixtures: the shipped knowledge graph, loaded once, and the folder of small test files."""
+"""Shared fixtures: the shipped knowledge graph loaded once, the folder of small test files, and the graph
+in every kind of store, including a real Oxigraph server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from libertera_kg import KnowledgeGraph, load
+from libertera_kg import KnowledgeGraph, Store, connect, load
+from libertera_kg.publish import publish
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -21,3 +31,96 @@ def kg() -> KnowledgeGraph:
 def fixtures() -> Path:
     """The folder of small Turtle files, valid and broken, that the tests use."""
     return FIXTURES
+
+
+def oxigraph_server_binary() -> Path | None:
+    """The ``oxigraph`` server installed beside this Python (the test extra's ``oxigraph`` package)."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = beside if beside.is_file() else shutil.which("oxigraph")
+    return Path(found) if found else None
+
+
+def free_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def unused_loopback_url() -> str:
+    """A SPARQL endpoint URL on 127.0.0.1 where nothing listens."""
+    return f"http://127.0.0.1:{free_loopback_port()}/query"
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    """Poll ``url`` until it answers a trivial ASK, or fail with the server's output."""
+    query = url + "?query=" + urllib.parse.quote("ASK {}")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the SPARQL server exited early:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(query, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"the SPARQL server at {url} did not answer within {timeout} s")
+
+
+#: Queries on the server see all named graphs as the default graph, as they do on our embedded stores.
+UNION = ("--union-default-graph",)
+
+
+@pytest.fixture(scope="session")
+def sparql_endpoint(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on 127.0.0.1, loaded with our published N-Quads dump; yields its query URL."""
+    binary = oxigraph_server_binary()
+    if binary is None:
+        pytest.skip(
+            "the Oxigraph server is not installed: pip install 'libertera-kg[test]' (package oxigraph)"
+        )
+    root = tmp_path_factory.mktemp("oxigraph-server")
+    publish(kg.dataset, root / "dist")
+    location = root / "store"
+    subprocess.run(
+        [str(binary), "load", "--location", str(location), "--file", str(root / "dist" / "libertera.nq")],
+        check=True,
+        capture_output=True,
+    )
+    port = free_loopback_port()
+    log = root / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                str(binary),
+                "serve-read-only",
+                "--location",
+                str(location),
+                "--bind",
+                f"127.0.0.1:{port}",
+                *UNION,
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_until_answering(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def stores(
+    kg: KnowledgeGraph, sparql_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Store]:
+    """The same graph in every kind of store: rdflib, pyoxigraph in memory and on disk, a remote endpoint."""
+    return {
+        "memory": connect(graph=kg),
+        "oxigraph": connect("oxigraph", graph=kg),
+        "oxigraph-on-disk": connect("oxigraph", graph=kg, path=tmp_path_factory.mktemp("oxi") / "store"),
+        "endpoint": connect(endpoint=sparql_endpoint),
+    }

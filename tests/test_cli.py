@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, Graph, URIRef
 
-from libertera_kg import KnowledgeGraph
+from libertera_kg import KnowledgeGraph, connect, list_queries
 from libertera_kg.cli import main
 
 
@@ -22,6 +22,11 @@ def test_build_summarises_the_graph_and_passes_its_checks(
     assert "https://w3id.org/libertera/graph/ontology" in out
     assert re.search(r"ontology: \d+ classes, \d+ properties, 12 concept schemes", out)
     assert "OWL 2 RL consistency pass" in out
+    assert re.search(r"wrote \d+ canned query results to .*/queries/ \(CSV\)", out)
+    results = sorted(path.stem for path in (tmp_path / "dist" / "queries").glob("*.csv"))
+    assert results == [query.name for query in list_queries()]
+    overview = (tmp_path / "dist" / "queries" / "operation-overview.csv").read_bytes().decode("utf-8")
+    assert overview == connect().query("operation-overview").to_csv()
 
 
 def test_check_accepts_a_correct_contribution(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,3 +160,86 @@ def test_validate_bad_input_is_exit_code_2(
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", "--format", "xml"])
     assert exit_info.value.code == 2
+
+
+# Queries
+
+
+def test_queries_lists_every_query_with_its_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["queries"]) == 0
+    out = capsys.readouterr().out
+    for query in list_queries():
+        assert f"{query.name}\n    {query.summary}" in out
+    assert "-p country=<country-code>  (optional)" in out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_query_prints_the_result_in_each_format(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "cases-by-country", "-p", "country=SV", "--format", fmt]) == 0
+    assert capsys.readouterr().out == connect().query("cases-by-country", country="SV").format(fmt)
+
+
+def test_query_table_names_the_row_count(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "network-links"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("(4 rows)")
+
+
+def test_query_on_oxigraph_on_disk_and_on_an_endpoint(
+    sparql_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = connect().query("timeline").to_csv()
+    location = str(tmp_path / "store")
+    assert main(["query", "timeline", "--store", "oxigraph", "--location", location, "--format", "csv"]) == 0
+    assert main(["query", "timeline", "--endpoint", sparql_endpoint, "--format", "csv"]) == 0
+    assert capsys.readouterr().out == expected + expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["query", "nope"], "There is no canned query called 'nope'"),
+        (["query", "cases-by-country", "-p", "country=Brazil"], "The parameter 'country' must be an ISO"),
+        (["query", "cases-by-country", "-p", "country"], "The parameter '-p' must be written key=value"),
+        (["query", "cases-by-country", "-p", "colour=red"], "The parameter 'colour' must be a parameter"),
+        (["query", "timeline", "--location", "x"], "only the oxigraph store can live on disk"),
+        (["sparql", "no-such-file.rq"], "no-such-file.rq: the query file cannot be read"),
+    ],
+)
+def test_query_mistakes_exit_2_with_one_line(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_query_against_an_endpoint_that_is_down_exits_2(
+    unused_loopback_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["query", "timeline", "--endpoint", unused_loopback_url]) == 2
+    assert unused_loopback_url in capsys.readouterr().err
+
+
+def test_sparql_runs_a_file_or_standard_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    text = "SELECT (COUNT(*) AS ?cases) WHERE { ?c a <https://w3id.org/libertera/ontology#Case> }"
+    (tmp_path / "cases.rq").write_text(text, encoding="utf-8")
+    assert main(["sparql", str(tmp_path / "cases.rq"), "--format", "csv"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    assert main(["sparql", "-", "--format", "csv", "--store", "oxigraph"]) == 0
+    assert capsys.readouterr().out == "cases\r\n5\r\n" * 2
+
+
+def test_sparql_syntax_error_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT * WHERE { ?s ?p"))
+    assert main(["sparql", "-"]) == 2
+    assert "cannot run on rdflib" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from libertera_kg.checks import (
     terms_in_query,
     undeclared_terms,
 )
-from libertera_kg.store import standalone_copy
+from libertera_kg.graph import standalone_copy
 
 TEST_ID = "https://w3id.org/libertera/id/test/"
 
@@ -241,3 +242,19 @@ def test_every_broken_fixture_is_used_by_a_test(fixtures: Path) -> None:
     }
     on_disk = {path.name for path in (fixtures / "broken").iterdir()}
     assert on_disk == used
+
+
+def test_parameter_prefixes_are_the_data_files_own() -> None:
+    """``country:BR`` in a query parameter means what it means in the data files."""
+    from libertera_kg.namespaces import DATA_PREFIXES
+    from libertera_kg.resources import data_files
+
+    declared = {}
+    for path in data_files():
+        for prefix, iri in re.findall(
+            r"^@prefix (\w+): <([^>]+)> \.$", path.read_text(encoding="utf-8"), re.M
+        ):
+            if iri.startswith(("https://w3id.org/libertera/id/", "https://w3id.org/libertera/concept/")):
+                declared[prefix] = iri
+    declared.pop("quote", None)  # quotes belong to one source; no parameter needs them
+    assert declared == DATA_PREFIXES

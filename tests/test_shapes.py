@@ -17,7 +17,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from libertera_kg import LT, KnowledgeGraph, resources, validate
-from libertera_kg.store import standalone_copy
+from libertera_kg.graph import standalone_copy
 from libertera_kg.validate import ValidationReport, shapes_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")

@@ -7,10 +7,20 @@
 (True, True)
 """
 
+from .catalogue import CannedQuery, Parameter, get_query, list_queries
 from .checks import Problem, run_all_checks
-from .errors import DataFileError, LiberteraError, MissingDependencyError, ResourceError
+from .errors import (
+    DataFileError,
+    LiberteraError,
+    MissingDependencyError,
+    QueryError,
+    QueryParameterError,
+    ResourceError,
+)
+from .graph import Figure, GraphSummary, KnowledgeGraph, load
 from .namespaces import CONCEPT, GRAPH, ID, LT
-from .store import Figure, GraphSummary, KnowledgeGraph, load
+from .results import QueryResult
+from .stores import Store, connect
 from .validate import ValidationReport, ValidationResult, validate
 
 __all__ = [
@@ -18,16 +28,25 @@ __all__ = [
     "GRAPH",
     "ID",
     "LT",
+    "CannedQuery",
     "DataFileError",
     "Figure",
     "GraphSummary",
     "KnowledgeGraph",
     "LiberteraError",
     "MissingDependencyError",
+    "Parameter",
     "Problem",
+    "QueryError",
+    "QueryParameterError",
+    "QueryResult",
     "ResourceError",
+    "Store",
     "ValidationReport",
     "ValidationResult",
+    "connect",
+    "get_query",
+    "list_queries",
     "load",
     "run_all_checks",
     "validate",

@@ -22,8 +22,8 @@ from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
 from .errors import DataFileError
+from .graph import KnowledgeGraph
 from .namespaces import CONCEPT, ID, LT, ONTOLOGY_IRI, VANN
-from .store import KnowledgeGraph
 
 #: IRIs under these are terms we define, and must be declared in the ontology.
 TERM_NAMESPACES = (str(LT), str(CONCEPT))

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import LiberteraError
+from .errors import DataFileError, LiberteraError, QueryParameterError
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
     from .checks import Problem
-    from .store import KnowledgeGraph
+    from .graph import KnowledgeGraph
+    from .stores import Store
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -39,7 +40,7 @@ def _load(files: Sequence[str], *, with_shipped_data: bool) -> KnowledgeGraph:
     """The ontology with the shipped data and/or the user's files; a user's TriG file finds its source
     texts in a ``source/`` folder beside it, as ours do."""
     from . import resources
-    from .store import KnowledgeGraph
+    from .graph import KnowledgeGraph
 
     paths = [Path(name) for name in files]
     texts: list[Path | Traversable] = list(resources.source_text_files())
@@ -77,6 +78,7 @@ _CHECKS_PASSED = (
 def _build(args: argparse.Namespace) -> int:
     """Load the graph, run the quality checks and SHACL validation, write the dumps, print a summary."""
     from .publish import publish
+    from .stores import canned_query_results, connect
     from .validate import validate
 
     kg, problems = _checked_graph(())
@@ -94,8 +96,13 @@ def _build(args: argparse.Namespace) -> int:
         f"SHACL: conforms, {len(report.warnings)} warning(s), {len(report.infos)} note(s)"
         + "".join(f"\n  note: {r}" for r in (*report.warnings, *report.infos))
     )
-    written = publish(kg.dataset, Path(args.output))
-    print(f"wrote {len(written)} dumps to {args.output}/: " + ", ".join(path.name for path in written))
+    answers = canned_query_results(connect(graph=kg))
+    written = publish(
+        kg.dataset, Path(args.output), {f"queries/{name}.csv": csv for name, csv in answers.items()}
+    )
+    dumps = [path.name for path in written if path.parent.name != "queries"]
+    print(f"wrote {len(dumps)} dumps to {args.output}/: " + ", ".join(dumps))
+    print(f"wrote {len(answers)} canned query results to {args.output}/queries/ (CSV)")
     return EXIT_OK
 
 
@@ -124,10 +131,77 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_CHECK_FAILED
 
 
+def _store(args: argparse.Namespace) -> Store:
+    from .stores import connect
+
+    return connect(args.store, endpoint=args.endpoint, path=args.location)
+
+
+def _parameters(pairs: Sequence[str]) -> dict[str, str]:
+    """``key=value`` pairs from ``-p``, each checked for its ``=``."""
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise QueryParameterError("-p", pair, "written key=value, such as -p country=BR")
+        values[key.strip()] = value
+    return values
+
+
+def _queries(args: argparse.Namespace) -> int:
+    """List the canned queries with their parameters."""
+    from .catalogue import list_queries
+
+    for canned in list_queries():
+        print(f"{canned.name}\n    {canned.summary}")
+        for p in canned.parameters:
+            need = "required" if p.required and p.default is None else "optional"
+            default = f", default {p.default}" if p.default is not None else ""
+            print(f"    -p {p.name}=<{p.kind}>  ({need}{default}) {p.description}")
+    return EXIT_OK
+
+
+def _query(args: argparse.Namespace) -> int:
+    """Run one canned query and print its result."""
+    result = _store(args).query(args.name, **_parameters(args.param))
+    print(result.format(args.format), end="" if args.format != "table" else "\n")
+    return EXIT_OK
+
+
+def _sparql(args: argparse.Namespace) -> int:
+    """Run an ad-hoc SPARQL query from a file or standard input."""
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(args.file, f"the query file cannot be read ({exc})") from None
+    result = _store(args).sparql(text)
+    print(result.format(args.format), end="" if args.format != "table" else "\n")
+    return EXIT_OK
+
+
+def _add_store_options(parser: argparse.ArgumentParser) -> None:
+    from .results import FORMATS
+    from .stores import STORE_KINDS
+
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    parser.add_argument(
+        "--store", choices=STORE_KINDS, default="memory", help="embedded store to load the graph into"
+    )
+    parser.add_argument(
+        "--location", metavar="DIR", help="keep the oxigraph store on disk in DIR (with --store oxigraph)"
+    )
+    parser.add_argument(
+        "--endpoint", metavar="URL", help="query this SPARQL endpoint instead of a local store"
+    )
+
+
 def _docs(args: argparse.Namespace) -> int:
     """Write the ontology's HTML documentation."""
     from .docs import write_ontology_docs
-    from .store import load
+    from .graph import load
 
     page = write_ontology_docs(load(), Path(args.output))
     print(f"wrote {page}")
@@ -171,6 +245,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json", "turtle"), default="text", help="report format (default: text)"
     )
     validate.set_defaults(run=_validate)
+
+    queries = commands.add_parser("queries", help="list the canned SPARQL queries and their parameters")
+    queries.set_defaults(run=_queries)
+
+    query = commands.add_parser("query", help="run a canned SPARQL query by name")
+    query.add_argument("name", metavar="NAME", help="the query's name (see: libertera-kg queries)")
+    query.add_argument(
+        "-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="a parameter, repeatable"
+    )
+    _add_store_options(query)
+    query.set_defaults(run=_query)
+
+    sparql = commands.add_parser("sparql", help="run any SPARQL query from a file, or - for standard input")
+    sparql.add_argument("file", metavar="FILE", help="a .rq file, or - to read the query from standard input")
+    _add_store_options(sparql)
+    sparql.set_defaults(run=_sparql)
 
     docs = commands.add_parser("docs", help="write HTML documentation of the ontology (needs the docs extra)")
     docs.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write index.html into")

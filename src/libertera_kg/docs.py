@@ -10,8 +10,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from .errors import LiberteraError, MissingDependencyError
+from .graph import KnowledgeGraph, standalone_copy
 from .publish import write_atomically
-from .store import KnowledgeGraph, standalone_copy
 
 
 def write_ontology_docs(kg: KnowledgeGraph, out_dir: Path) -> Path:

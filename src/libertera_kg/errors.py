@@ -3,6 +3,8 @@
     LiberteraError                 anything this library reports to its user
     ├── DataFileError              a file is missing or cannot be parsed (names file, line, column)
     ├── ResourceError              a file the installed package should ship is not there
+    ├── QueryParameterError        a query name or parameter value is wrong (names the parameter)
+    ├── QueryError                 a store cannot run a query (bad SPARQL, endpoint unreachable)
     └── MissingDependencyError     an optional extra is needed for this command
 
 Third-party errors (rdflib parse errors, OS errors) are translated once, where they happen, with
@@ -48,3 +50,17 @@ class MissingDependencyError(LiberteraError):
             f"{purpose} needs the Python package '{module}', which is not installed. "
             f"Install it with: pip install 'libertera-kg[{extra}]'"
         )
+
+
+class QueryParameterError(LiberteraError):
+    """A canned query's name or a parameter value is unknown, missing or of the wrong kind."""
+
+    def __init__(self, parameter: str, value: object, expected: str):
+        self.parameter = parameter
+        self.value = value
+        given = "no value was" if value is None else f"{str(value)!r} was"
+        super().__init__(f"The parameter '{parameter}' must be {expected}; {given} given.")
+
+
+class QueryError(LiberteraError):
+    """A query cannot be run: its SPARQL is invalid, or the store or endpoint fails to answer."""

@@ -44,9 +44,11 @@ def write_files_atomically(out_dir: Path, files: dict[str, str]) -> list[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(text, encoding="utf-8", newline="")
         written = []
         for name in files:
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).replace(out_dir / name)
             written.append(out_dir / name)
     except OSError as exc:
@@ -125,6 +127,6 @@ def serialize_dumps(dataset: Dataset) -> dict[str, str]:
     }
 
 
-def publish(dataset: Dataset, out_dir: Path) -> list[Path]:
-    """Write every dump of ``dataset`` into ``out_dir`` and return their paths."""
-    return write_files_atomically(out_dir, serialize_dumps(dataset))
+def publish(dataset: Dataset, out_dir: Path, extra_files: dict[str, str] | None = None) -> list[Path]:
+    """Write every dump of ``dataset``, and ``extra_files`` (relative name to text), into ``out_dir``."""
+    return write_files_atomically(out_dir, {**serialize_dumps(dataset), **(extra_files or {})})

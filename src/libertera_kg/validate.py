@@ -22,8 +22,8 @@ from rdflib.term import Node
 
 from . import resources
 from .errors import LiberteraError
+from .graph import KnowledgeGraph, parse_into
 from .namespaces import LT, PREFIXES
-from .store import KnowledgeGraph, parse_into
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 #: Our shapes' namespace.
