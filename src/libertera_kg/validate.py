@@ -16,7 +16,7 @@ from itertools import groupby
 from typing import Any
 from typing import Literal as TypingLiteral
 
-from rdflib import RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDFS, BNode, Graph, Literal, Namespace, URIRef, Variable
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
@@ -107,10 +107,10 @@ class ValidationReport:
 
 
 class _PreparedQueryGraph(Graph):
-    """A graph that parses each distinct SPARQL text once.
+    """A graph that parses each distinct SPARQL text once, and plans it for a bound ``$this``.
 
     pySHACL runs every SPARQL constraint once per focus node and passes the query as text each time;
-    parsing it again costs more than running it (measured: validation of the article 7 times faster).
+    parsing it again costs more than running it (the article validates about 7 times faster).
     """
 
     def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
@@ -123,7 +123,55 @@ class _PreparedQueryGraph(Graph):
 def _prepared(text: str) -> Any:
     from rdflib.plugins.sparql import prepareQuery
 
-    return prepareQuery(text)
+    query = prepareQuery(text)
+    _plan_from_focus_node(query.algebra)
+    return query
+
+
+_FOCUS = Variable("this")
+
+
+def _plan_from_focus_node(node: Any) -> None:
+    """Reorder every basic graph pattern in ``node`` so that it starts from ``$this`` and follows its links.
+
+    rdflib orders a pattern's triples when it parses the query, by how many constant terms each has; it
+    cannot know that pySHACL will bind ``$this``. It so starts ``$this oa:hasSelector ?s . ?s a
+    oa:TextQuoteSelector`` with the second triple, which scans every selector in the graph for each focus
+    node and makes validation time grow with the square of the data (8 copies of the article: 343 s).
+    Starting from what is bound and joining along shared variables keeps it linear (the same: 5.5 s).
+    Reordering the triples of a conjunction does not change its answers.
+    """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            node["triples"] = _connected_order(node["triples"], {_FOCUS})
+        for child in node.values():
+            _plan_from_focus_node(child)
+    elif isinstance(node, list | tuple):
+        for child in node:
+            _plan_from_focus_node(child)
+
+
+def _connected_order(
+    triples: list[tuple[Node, Node, Node]], bound: set[Node]
+) -> list[tuple[Node, Node, Node]]:
+    """Triples in a greedy join order: first those sharing most bound variables, then most constants."""
+    known = set(bound)
+    remaining = list(triples)
+    ordered = []
+    while remaining:
+
+        def rank(index: int) -> tuple[int, int, int]:
+            terms = remaining[index]
+            joined = sum(1 for term in terms if term in known)
+            constants = sum(1 for term in terms if not isinstance(term, Variable | BNode))
+            return joined, constants, -index
+
+        best = remaining.pop(max(range(len(remaining)), key=rank))
+        ordered.append(best)
+        known.update(term for term in best if isinstance(term, Variable | BNode))
+    return ordered
 
 
 def shapes_graph() -> Graph:
