@@ -7,21 +7,22 @@ BIN := $(VENV)/bin
 # Everything the installed package is built from: a change to any of these triggers a reinstall.
 PACKAGE_FILES := pyproject.toml README.md $(shell find src ontology data queries -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: run test lint docs clean
+.PHONY: run test lint docs bench clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/libertera-kg build
 
-test: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
-	$(BIN)/mypy
+test: lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+# Benchmarks print ratios against a named baseline; they are not part of the test suite (see bench/README.md).
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/validation.py
 
 docs: $(VENV)/.installed-test
 	$(BIN)/libertera-kg docs -o dist/docs
