@@ -78,6 +78,13 @@ def test_installed_cli_builds(installed: tuple[Path, Path]) -> None:
     python, work = installed
     result = _run(python.parent / "libertera-kg", "build", cwd=work)
     assert "OWL 2 RL consistency pass" in result.stdout
+    assert (work / "dist" / "queries" / "operation-overview.csv").is_file()
+
+
+def test_installed_cli_runs_a_canned_query_without_extras(installed: tuple[Path, Path]) -> None:
+    python, work = installed
+    result = _run(python.parent / "libertera-kg", "query", "timeline", "--format", "csv", cwd=work)
+    assert result.stdout.splitlines()[1].startswith("2025-11-10,start,Liberterra III,")
 
 
 def test_installed_version_is_the_ontology_version(installed: tuple[Path, Path]) -> None:
@@ -91,6 +98,17 @@ def test_installed_version_is_the_ontology_version(installed: tuple[Path, Path])
 def test_damaged_installation_gives_a_clear_error(installed: tuple[Path, Path]) -> None:
     """Runs last in this module: it breaks the installed copy (only this test's own environment)."""
     python, work = installed
+    locate_data = "import libertera_kg.resources as r; print(r.data_files()[0])"
+    article = Path(_run(python, "-c", locate_data, cwd=work).stdout.strip())
+    original = article.read_text(encoding="utf-8")
+    article.write_text(original.replace("lt:statedValue 3744", "lt:statedValue 3600"), encoding="utf-8")
+    result = _run(python.parent / "libertera-kg", "build", "-o", "refused", cwd=work, check=False)
+    assert result.returncode == 1
+    assert "ltsh:ExactFigureAgreesWithBounds" in result.stderr
+    assert "Nothing was published" in result.stderr
+    assert not (work / "refused").exists()
+    article.write_text(original, encoding="utf-8")
+
     locate = "import libertera_kg.resources as r; print(r.ontology_files()[-1])"
     scheme = Path(_run(python, "-c", locate, cwd=work).stdout.strip())
     scheme.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b\n", encoding="utf-8")
