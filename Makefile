@@ -26,6 +26,7 @@ bench: $(VENV)/.installed-test
 
 docs: $(VENV)/.installed-test
 	$(BIN)/libertera-kg docs -o dist/docs
+	for view in participation cases offences network; do $(BIN)/libertera-kg draw $$view -o docs/images/$$view.png; done
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +34,7 @@ $(BIN)/python:
 # The package is installed as a wheel would be (not editable), so the code under test finds the ontology,
 # data and queries exactly as users' installations do.
 $(VENV)/.installed-run: $(BIN)/python $(PACKAGE_FILES)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[viz]"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps .
 	touch $@
 

@@ -11,6 +11,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 
 from libertera_kg import KnowledgeGraph, connect, list_queries
 from libertera_kg.cli import main
+from libertera_kg.views import list_views
 
 
 def test_build_summarises_the_graph_and_passes_its_checks(
@@ -27,6 +28,9 @@ def test_build_summarises_the_graph_and_passes_its_checks(
     assert results == [query.name for query in list_queries()]
     overview = (tmp_path / "dist" / "queries" / "operation-overview.csv").read_bytes().decode("utf-8")
     assert overview == connect().query("operation-overview").to_csv()
+    assert "wrote 7 graph views to" in out
+    written = sorted(path.name for path in (tmp_path / "dist" / "views").iterdir())
+    assert written == sorted(f"{v.name}.{suffix}" for v in list_views() for suffix in ("graphml", "png"))
 
 
 def test_check_accepts_a_correct_contribution(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:

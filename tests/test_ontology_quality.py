@@ -25,7 +25,7 @@ TEST_ID = "https://w3id.org/libertera/id/test/"
 
 
 def shipped_queries() -> list[tuple[str, str]]:
-    return [(str(path), path.read_text(encoding="utf-8")) for path in resources.query_files()]
+    return [(str(path), path.read_text(encoding="utf-8")) for path in resources.sparql_files()]
 
 
 def with_fixture(kg: KnowledgeGraph, fixture: Path, *, data: bool = True) -> Graph:

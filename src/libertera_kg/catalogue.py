@@ -15,11 +15,12 @@ nothing for a plain string. The ``parameters`` header key documents each one; gr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import yaml
 from rdflib import Literal, URIRef
@@ -236,8 +237,21 @@ def list_queries() -> tuple[CannedQuery, ...]:
 
 def get_query(name: str) -> CannedQuery:
     """The canned query called ``name``; an unknown name raises :class:`QueryError` listing the known ones."""
-    for query in list_queries():
-        if query.name == name:
-            return query
-    known = ", ".join(q.name for q in list_queries())
-    raise QueryError(f"There is no canned query called '{name}'. The catalogue has: {known}.")
+    return find_named(list_queries(), name, "canned query")
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+NamedT = TypeVar("NamedT", bound=_Named)
+
+
+def find_named(items: Sequence[NamedT], name: str, kind: str) -> NamedT:
+    """The item called ``name``; otherwise :class:`QueryError` naming every ``kind`` there is."""
+    for item in items:
+        if item.name == name:
+            return item
+    known = ", ".join(item.name for item in items)
+    raise QueryError(f"There is no {kind} called '{name}'. Those there are: {known}.")

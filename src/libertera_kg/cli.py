@@ -59,7 +59,7 @@ def _checked_graph(extra_data: Sequence[str]) -> tuple[KnowledgeGraph, list[Prob
     from .validate import shapes_graph
 
     kg = _load(extra_data, with_shipped_data=True)
-    queries = [(str(path), path.read_text(encoding="utf-8")) for path in resources.query_files()]
+    queries = [(str(path), path.read_text(encoding="utf-8")) for path in resources.sparql_files()]
     return kg, run_all_checks(kg, queries, shapes_graph())
 
 
@@ -80,6 +80,7 @@ def _build(args: argparse.Namespace) -> int:
     from .publish import publish
     from .stores import canned_query_results, connect
     from .validate import validate
+    from .views import view_files
 
     kg, problems = _checked_graph(())
     if problems:
@@ -96,13 +97,22 @@ def _build(args: argparse.Namespace) -> int:
         f"SHACL: conforms, {len(report.warnings)} warning(s), {len(report.infos)} note(s)"
         + "".join(f"\n  note: {r}" for r in (*report.warnings, *report.infos))
     )
-    answers = canned_query_results(connect(graph=kg))
-    written = publish(
-        kg.dataset, Path(args.output), {f"queries/{name}.csv": csv for name, csv in answers.items()}
-    )
-    dumps = [path.name for path in written if path.parent.name != "queries"]
+    store = connect(graph=kg)
+    answers = canned_query_results(store)
+    files: dict[str, str | bytes] = {f"queries/{name}.csv": csv for name, csv in answers.items()}
+    views, pictures = view_files(store)
+    files.update(views)
+    files.update(pictures)
+    written = publish(kg.dataset, Path(args.output), files)
+    dumps = [path.name for path in written if path.parent == Path(args.output)]
     print(f"wrote {len(dumps)} dumps to {args.output}/: " + ", ".join(dumps))
     print(f"wrote {len(answers)} canned query results to {args.output}/queries/ (CSV)")
+    print(f"wrote {len(views)} graph views to {args.output}/views/ (GraphML)", end="")
+    print(
+        f" and {len(pictures)} pictures (PNG)"
+        if pictures
+        else "; no pictures: pip install 'libertera-kg[viz]'"
+    )
     return EXIT_OK
 
 
@@ -182,11 +192,45 @@ def _sparql(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_store_options(parser: argparse.ArgumentParser) -> None:
+def _views(args: argparse.Namespace) -> int:
+    """List the graph views."""
+    from .views import list_views
+
+    for item in list_views():
+        print(f"{item.name}\n    {item.summary}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Write one graph view as a file for Gephi, yEd, D3, Cytoscape or a spreadsheet."""
+    from .views import get_view, view, write_view
+
+    get_view(args.view)  # an unknown name is reported before any store is loaded
+    graph = view(args.view, _store(args))
+    path = write_view(graph, args.format, Path(args.output))
+    print(f"wrote {path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({args.format})")
+    return EXIT_OK
+
+
+def _draw(args: argparse.Namespace) -> int:
+    """Draw one graph view as a PNG or SVG picture."""
+    from .drawing import draw_view
+    from .views import get_view, view
+
+    get_view(args.view)
+    path = draw_view(view(args.view, _store(args)), args.view, Path(args.output))
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _add_store_options(parser: argparse.ArgumentParser, *, formats: Sequence[str] | None = None) -> None:
     from .results import FORMATS
     from .stores import STORE_KINDS
 
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    if formats is None:
+        parser.add_argument(
+            "--format", choices=FORMATS, default="table", help="output format (default: table)"
+        )
     parser.add_argument(
         "--store", choices=STORE_KINDS, default="memory", help="embedded store to load the graph into"
     )
@@ -261,6 +305,24 @@ def build_parser() -> argparse.ArgumentParser:
     sparql.add_argument("file", metavar="FILE", help="a .rq file, or - to read the query from standard input")
     _add_store_options(sparql)
     sparql.set_defaults(run=_sparql)
+
+    views = commands.add_parser("views", help="list the graph views for networkx, Gephi and D3")
+    views.set_defaults(run=_views)
+
+    export = commands.add_parser("export", help="write a graph view as GraphML, GEXF, JSON, Cytoscape or CSV")
+    export.add_argument("view", metavar="VIEW", help="the view's name (see: libertera-kg views)")
+    export.add_argument(
+        "--format", required=True, choices=("graphml", "gexf", "json", "cyjs", "csv"), help="file format"
+    )
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+    _add_store_options(export, formats=())
+    export.set_defaults(run=_export)
+
+    draw = commands.add_parser("draw", help="draw a graph view as a PNG or SVG picture (needs the viz extra)")
+    draw.add_argument("view", metavar="VIEW", help="the view's name (see: libertera-kg views)")
+    draw.add_argument("-o", "--output", required=True, metavar="FILE", help="a .png or .svg file to write")
+    _add_store_options(draw, formats=())
+    draw.set_defaults(run=_draw)
 
     docs = commands.add_parser("docs", help="write HTML documentation of the ontology (needs the docs extra)")
     docs.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write index.html into")

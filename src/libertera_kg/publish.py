@@ -36,7 +36,7 @@ def write_atomically(path: Path, text: str) -> None:
         raise LiberteraError(f"Cannot write {path}: {exc.strerror}.") from exc
 
 
-def write_files_atomically(out_dir: Path, files: dict[str, str]) -> list[Path]:
+def write_files_atomically(out_dir: Path, files: dict[str, str | bytes]) -> list[Path]:
     """Write several files into ``out_dir`` so that a failure leaves none of them half written."""
     staging = out_dir / ".staging"
     try:
@@ -45,7 +45,10 @@ def write_files_atomically(out_dir: Path, files: dict[str, str]) -> list[Path]:
         staging.mkdir()
         for name, text in files.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_text(text, encoding="utf-8", newline="")
+            if isinstance(text, bytes):
+                (staging / name).write_bytes(text)
+            else:
+                (staging / name).write_text(text, encoding="utf-8", newline="")
         written = []
         for name in files:
             (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +130,6 @@ def serialize_dumps(dataset: Dataset) -> dict[str, str]:
     }
 
 
-def publish(dataset: Dataset, out_dir: Path, extra_files: dict[str, str] | None = None) -> list[Path]:
+def publish(dataset: Dataset, out_dir: Path, extra_files: dict[str, str | bytes] | None = None) -> list[Path]:
     """Write every dump of ``dataset``, and ``extra_files`` (relative name to text), into ``out_dir``."""
     return write_files_atomically(out_dir, {**serialize_dumps(dataset), **(extra_files or {})})

@@ -78,3 +78,13 @@ def source_text_files() -> list[Traversable]:
 def query_files() -> list[Traversable]:
     """Every SPARQL file of ``queries/``, sorted by name."""
     return _sorted_files(_folder("queries"), (".rq",))
+
+
+def view_files() -> list[Traversable]:
+    """The SPARQL files of ``queries/views/`` that define the graph views, sorted by name."""
+    return _sorted_files(_folder("queries") / "views", (".rq",))
+
+
+def sparql_files() -> list[Traversable]:
+    """Every SPARQL file the package ships: the canned queries, then the graph views."""
+    return [*query_files(), *view_files()]

@@ -16,7 +16,7 @@ bindings at all, so one mechanism with one meaning serves all three.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -188,10 +188,15 @@ def with_values(text: str, bindings: Mapping[str, Node]) -> str:
     """
     if not bindings:
         return text
+    return with_value_rows(text, tuple(bindings), [tuple(bindings.values())])
+
+
+def with_value_rows(text: str, variables: Sequence[str], rows: Iterable[Sequence[Node]]) -> str:
+    """``text`` with a ``VALUES`` block of several ``rows`` for ``variables`` opening its first group."""
     brace = _first_group(text)
-    variables = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    return f"{text[: brace + 1]} VALUES ({variables}) {{ ({terms}) }}{text[brace + 1 :]}"
+    names = " ".join(f"?{name}" for name in variables)
+    data = " ".join(f"({' '.join(term.n3() for term in row)})" for row in rows)
+    return f"{text[: brace + 1]} VALUES ({names}) {{ {data} }}{text[brace + 1 :]}"
 
 
 def _first_group(text: str) -> int:
@@ -280,5 +285,6 @@ __all__ = [
     "Store",
     "canned_query_results",
     "connect",
+    "with_value_rows",
     "with_values",
 ]

@@ -1,0 +1,317 @@
+"""Graph views for analysts: the knowledge graph as networkx graphs, and as files that graph tools open.
+
+A view is a SPARQL SELECT in ``queries/views/`` whose rows are edges, ``?subject ?predicate ?object`` and
+the ``?source`` that states them (a row without predicate adds a node alone), so it runs on every store
+(:mod:`libertera_kg.stores`). One more query fetches the literals, types and Wikidata links of the view's
+nodes (bound with ``VALUES``), which become node attributes: literals never become nodes.
+
+>>> graph = view("network")
+>>> sorted(graph.nodes[n]["isoAlpha2"] for _, n, key in graph.edges(keys=True) if key == "lt:linksCountry")
+['AF', 'MX', 'PK', 'US']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Node
+
+from . import resources
+from .catalogue import CannedQuery, find_named, parse_query_file
+from .errors import LiberteraError, MissingDependencyError
+from .namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from .stores import Store
+
+#: What a view can be written as, with the file suffix each format uses.
+EXPORT_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json", "cyjs": ".cyjs", "csv": ".csv"}
+
+_WIKIDATA = "http://www.wikidata.org/entity/"
+_GEONAMES = "https://sws.geonames.org/"
+
+# The literal properties, types and identifier links of the view's nodes (bound with VALUES, in batches).
+_NODE_ATTRIBUTES = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?node ?predicate ?value
+WHERE {
+  ?node ?predicate ?value .
+  FILTER (isLiteral(?value) || ?predicate IN (rdf:type, owl:sameAs))
+}
+"""
+_NODES_PER_QUERY = 2000
+
+
+@dataclass(frozen=True)
+class View:
+    """A graph view: its name (the file's stem), what it shows, and the SPARQL that selects its edges."""
+
+    name: str
+    summary: str
+    description: str
+    query: CannedQuery
+
+
+@cache
+def list_views() -> tuple[View, ...]:
+    """Every view of ``queries/views/``, sorted by name."""
+    found = []
+    for path in resources.view_files():
+        query = parse_query_file(path.read_text(encoding="utf-8"), path=str(path))
+        found.append(View(query.name, query.summary, query.description, query))
+    return tuple(found)
+
+
+def get_view(name: str) -> View:
+    """The view called ``name``; an unknown name raises :class:`QueryError` listing the known ones."""
+    return find_named(list_views(), name, "view")
+
+
+def view(name: str, store: Store | None = None) -> nx.MultiDiGraph:
+    """The view ``name`` as a networkx MultiDiGraph, from ``store`` (default: the shipped graph in memory).
+
+    Nodes are IRIs with ``label``, ``type`` and one attribute per literal property (``isoAlpha2``,
+    ``victimCount`` …), plus ``wikidata`` and ``geonames`` ids; edges are keyed by the predicate's prefixed
+    name and carry ``predicate`` (its IRI), ``label`` (its English label) and ``stated_in`` (the sources
+    that state it, joined by '; ').
+    """
+    from .stores import connect, with_value_rows
+
+    store = store or connect()
+    edges = store.sparql(get_view(name).query.text).rows
+    nodes = sorted({URIRef(str(term)) for row in edges for term in (row[0], row[2]) if term is not None})
+    attributes: list[tuple[Node | None, ...]] = []
+    for start in range(0, len(nodes), _NODES_PER_QUERY):
+        batch = [(node,) for node in nodes[start : start + _NODES_PER_QUERY]]
+        attributes.extend(store.sparql(with_value_rows(_NODE_ATTRIBUTES, ("node",), batch)).rows)
+    return _build(edges, attributes)
+
+
+def _build(edge_rows: Any, attribute_rows: Any) -> nx.MultiDiGraph:
+    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    lone_nodes = set()
+    for subject, predicate, obj, source in edge_rows:
+        if predicate is None or obj is None:  # a row that only names a node, such as a leaf concept
+            lone_nodes.add(str(subject))
+            continue
+        sources = edges[(str(subject), str(predicate), str(obj))]
+        if source is not None:
+            sources.add(str(source))
+    nodes = sorted({node for s, _, o in edges for node in (s, o)} | lone_nodes)
+    values: dict[str, dict[str, set[object]]] = defaultdict(lambda: defaultdict(set))
+    for node, predicate, value in attribute_rows:
+        name, item = _attribute(predicate, value)
+        if name:
+            values[str(node)][name].add(item)
+    graph = nx.MultiDiGraph()
+    for node in nodes:
+        attributes = {name: _one_value(items) for name, items in sorted(values[node].items())}
+        attributes.setdefault("label", str(attributes.get("statedAs", _local_name(node))))
+        attributes.setdefault("type", "")
+        graph.add_node(node, **attributes)
+    labels = _property_labels()
+    for (subject, predicate, obj), sources in sorted(edges.items()):
+        graph.add_edge(
+            subject,
+            obj,
+            key=_prefixed(predicate),
+            predicate=predicate,
+            label=labels.get(predicate, _local_name(predicate)),
+            stated_in="; ".join(sorted(sources)),
+        )
+    return graph
+
+
+def _attribute(predicate: object, value: object) -> tuple[str | None, object]:
+    """The node attribute a (predicate, value) pair becomes, or ``None`` when it is not one."""
+    if predicate == RDF.type:
+        return "type", _prefixed(str(value))
+    if predicate == OWL.sameAs:
+        text = str(value)
+        if text.startswith(_WIKIDATA):
+            return "wikidata", text.removeprefix(_WIKIDATA)
+        if text.startswith(_GEONAMES):
+            return "geonames", text.removeprefix(_GEONAMES).strip("/")
+        return None, None
+    if not isinstance(value, Literal):
+        return None, None
+    if value.language not in (None, "en"):
+        return None, None
+    if predicate in (SKOS.prefLabel, RDFS.label):
+        return "label", str(value)
+    return _local_name(str(predicate)), _plain(value)
+
+
+def _plain(value: Literal) -> object:
+    """A literal as a value GraphML and GEXF can hold: str, int, float or bool."""
+    python = value.toPython()
+    if isinstance(python, bool | int | float):
+        return python
+    if isinstance(python, Decimal):
+        return float(python)
+    if isinstance(python, date | datetime):
+        return python.isoformat()
+    return str(value)
+
+
+def _one_value(items: set[object]) -> object:
+    """One attribute value: the value itself, or several joined with '; ' in a stable order."""
+    if len(items) == 1:
+        return next(iter(items))
+    return "; ".join(sorted(str(item) for item in items))
+
+
+def _local_name(iri: str) -> str:
+    return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+#: Prefixes for edge keys and node types (``lt:occurredIn``, ``skos:Concept``).
+_PREFIXES = {
+    **PREFIXES,
+    "skos": str(SKOS),
+    "rdf": str(RDF),
+    "owl": str(OWL),
+    "time": "http://www.w3.org/2006/time#",
+}
+
+
+def _prefixed(iri: str) -> str:
+    for prefix, namespace in _PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri.removeprefix(namespace)}"
+    return iri
+
+
+def _expanded(name: str) -> URIRef:
+    prefix, _, local = name.partition(":")
+    return URIRef(_PREFIXES[prefix] + local if prefix in _PREFIXES else name)
+
+
+@cache
+def _property_labels() -> dict[str, str]:
+    """English labels of the properties our ontology declares or aligns with, for readable edges."""
+    from .graph import parse_into
+
+    ontology = Graph()
+    for path in resources.ontology_files():
+        parse_into(ontology, path)
+    return {
+        str(prop): str(label)
+        for prop, label in ontology.subject_objects(RDFS.label)
+        if isinstance(prop, URIRef) and isinstance(label, Literal) and label.language in (None, "en")
+    }
+
+
+def write_view(graph: nx.MultiDiGraph, fmt: str, path: Path) -> Path:
+    """Write ``graph`` as ``fmt`` (see :data:`EXPORT_FORMATS`) to ``path``, whole or not at all."""
+    from .publish import write_atomically
+
+    if fmt not in EXPORT_FORMATS:
+        known = ", ".join(EXPORT_FORMATS)
+        raise LiberteraError(f"Unknown export format '{fmt}'; choose one of: {known}.")
+    write_atomically(path, serialise_view(graph, fmt))
+    return path
+
+
+def serialise_view(graph: nx.MultiDiGraph, fmt: str) -> str:
+    """The text of ``graph`` in ``fmt``: GraphML, GEXF, node-link JSON (D3), Cytoscape.js JSON or CSV."""
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(graph)) + "\n"
+    if fmt == "gexf":
+        # networkx stamps the file with today's date; the same graph must give the same bytes.
+        text = "\n".join(nx.generate_gexf(graph)) + "\n"
+        return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
+    if fmt == "json":
+        return json.dumps(nx.node_link_data(graph, edges="edges"), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "cyjs":
+        return json.dumps(nx.cytoscape_data(graph), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return _edge_list(graph)
+    known = ", ".join(EXPORT_FORMATS)
+    raise LiberteraError(f"Unknown export format '{fmt}'; choose one of: {known}.")
+
+
+def _edge_list(graph: nx.MultiDiGraph) -> str:
+    """One row per edge with both ends' labels, for spreadsheets and pandas."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["source", "target", "key", "predicate", "label", "stated_in", "source_label", "target_label"]
+    )
+    for subject, obj, key, data in graph.edges(keys=True, data=True):
+        writer.writerow(
+            [
+                subject,
+                obj,
+                key,
+                data["predicate"],
+                data["label"],
+                data["stated_in"],
+                graph.nodes[subject]["label"],
+                graph.nodes[obj]["label"],
+            ]
+        )
+    return out.getvalue()
+
+
+def view_files(store: Store) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Every view as GraphML, and as a PNG picture when matplotlib is installed, by relative file name."""
+    graphs = {item.name: view(item.name, store) for item in list_views()}
+    graphml = {f"views/{name}.graphml": serialise_view(graph, "graphml") for name, graph in graphs.items()}
+    try:
+        from .drawing import render_view
+
+        pictures = {f"views/{name}.png": render_view(graph, name) for name, graph in graphs.items()}
+    except MissingDependencyError:
+        pictures = {}
+    return graphml, pictures
+
+
+def view_to_rdf(graph: nx.MultiDiGraph, graph_name: str, vocabulary: str) -> Dataset:
+    """A view (perhaps with attributes an analyst computed) as RDF, in the named graph ``graph_name``.
+
+    Edges become triples with their ``predicate``. Node attributes become literal triples: those a view
+    gives (``label``, ``type``, ``wikidata``, ``isoAlpha2`` …) with the properties they came from, and any
+    other (``centrality``) with a property ``<vocabulary><attribute>``, which the publisher defines.
+
+    >>> data = view_to_rdf(view("network"), "https://example.org/graph/mine", "https://example.org/def#")
+    >>> len(data.graph(URIRef("https://example.org/graph/mine"))) > 40
+    True
+    """
+    dataset = Dataset()
+    target = dataset.graph(URIRef(graph_name))
+    known = {_local_name(iri): URIRef(iri) for iri in _property_labels()}
+    for node, data in graph.nodes(data=True):
+        subject = URIRef(node)
+        for name, value in data.items():
+            if value is None or value == "":
+                continue
+            if name == "type":
+                for kind in str(value).split("; "):
+                    target.add((subject, RDF.type, _expanded(kind)))
+            elif name == "label":
+                target.add((subject, SKOS.prefLabel, Literal(value, lang="en")))
+            elif name == "wikidata":
+                target.add((subject, OWL.sameAs, URIRef(_WIKIDATA + str(value))))
+            elif name == "geonames":
+                target.add((subject, OWL.sameAs, URIRef(f"{_GEONAMES}{value}/")))
+            else:
+                predicate = known.get(name, URIRef(vocabulary + name))
+                target.add((subject, predicate, Literal(value)))
+    for subject, obj, data in graph.edges(data=True):
+        target.add((URIRef(subject), URIRef(data["predicate"]), URIRef(obj)))
+    return dataset
