@@ -28,7 +28,7 @@ def test_build_summarises_the_graph_and_passes_its_checks(
     assert results == [query.name for query in list_queries()]
     overview = (tmp_path / "dist" / "queries" / "operation-overview.csv").read_bytes().decode("utf-8")
     assert overview == connect().query("operation-overview").to_csv()
-    assert "wrote 7 graph views to" in out
+    assert f"wrote {len(list_views())} graph views to" in out
     written = sorted(path.name for path in (tmp_path / "dist" / "views").iterdir())
     assert written == sorted(f"{v.name}.{suffix}" for v in list_views() for suffix in ("graphml", "png"))
 

@@ -40,6 +40,7 @@ def test_the_views_are_the_ones_analysts_ask_for() -> None:
         "offences",
         "organisation",
         "participation",
+        "provenance",
     ]
     for item in list_views():
         assert item.summary
@@ -364,3 +365,18 @@ def test_a_view_with_a_computed_attribute_goes_back_to_rdf(views: dict[str, nx.M
     (score,) = data.objects(pakistan, URIRef("https://example.org/def#centrality"))
     assert float(score) == pytest.approx(1 / 6)
     assert len(data) == 6 + sum(len(d) for _, d in graph.nodes(data=True))
+
+
+def test_entities_with_provenance_reach_the_exact_words(views: dict[str, nx.MultiDiGraph]) -> None:
+    graph = view("entities", provenance=True)
+    assert set(views["entities"]) < set(graph)
+    figure = ID + "figure/liberterra-iii-arrests-exact"
+    quote = ID + "quote/news-article-libertera-3/arrests-exact"
+    assert graph.has_edge(figure, quote, "lt:evidence")
+    selectors = [graph.nodes[s] for _, s, k in graph.out_edges(quote, keys=True) if k == "oa:hasSelector"]
+    words = {s.get("exact") for s in selectors} - {None}
+    offsets = {(s.get("start"), s.get("end")) for s in selectors} - {(None, None)}
+    assert words == {"3,744 suspects were arrested"}
+    assert offsets == {(1019, 1047)}
+    claims = [n for n, d in graph.nodes(data=True) if d["type"] == "lt:Claim"]
+    assert len(claims) == 234

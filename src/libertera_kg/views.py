@@ -81,18 +81,21 @@ def get_view(name: str) -> View:
     return find_named(list_views(), name, "view")
 
 
-def view(name: str, store: Store | None = None) -> nx.MultiDiGraph:
+def view(name: str, store: Store | None = None, *, provenance: bool = False) -> nx.MultiDiGraph:
     """The view ``name`` as a networkx MultiDiGraph, from ``store`` (default: the shipped graph in memory).
 
     Nodes are IRIs with ``label``, ``type`` and one attribute per literal property (``isoAlpha2``,
     ``victimCount`` …), plus ``wikidata`` and ``geonames`` ids; edges are keyed by the predicate's prefixed
     name and carry ``predicate`` (its IRI), ``label`` (its English label) and ``stated_in`` (the sources
-    that state it, joined by '; ').
+    that state it, joined by '; '). ``provenance=True`` adds the ``provenance`` view: claims, statements,
+    sources, quotes and their selectors, linked to the entities they are about.
     """
     from .stores import connect, with_value_rows
 
     store = store or connect()
     edges = store.sparql(get_view(name).query.text).rows
+    if provenance and name != "provenance":
+        edges += store.sparql(get_view("provenance").query.text).rows
     nodes = sorted({URIRef(str(term)) for row in edges for term in (row[0], row[2]) if term is not None})
     attributes: list[tuple[Node | None, ...]] = []
     for start in range(0, len(nodes), _NODES_PER_QUERY):
