@@ -23,6 +23,7 @@ lint: $(VENV)/.installed-test
 # Benchmarks print ratios against a named baseline; they are not part of the test suite (see bench/README.md).
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/validation.py
+	$(BIN)/python bench/views.py
 
 docs: $(VENV)/.installed-test
 	$(BIN)/libertera-kg docs -o dist/docs

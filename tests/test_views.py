@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 
 from libertera_kg import LiberteraError, QueryError, Store
+from libertera_kg import views as views_module
 from libertera_kg.cli import main
 from libertera_kg.views import EXPORT_FORMATS, list_views, serialise_view, view
 
@@ -45,6 +46,17 @@ def test_the_views_are_the_ones_analysts_ask_for() -> None:
     for item in list_views():
         assert item.summary
         assert len(item.description) > 60
+
+
+@pytest.mark.parametrize("name", [v.name for v in list_views()])
+def test_each_view_has_a_function_of_its_name(
+    views: dict[str, nx.MultiDiGraph], stores: dict[str, Store], name: str
+) -> None:
+    function = getattr(views_module, name)
+    assert function.__doc__
+    made = function(stores["oxigraph"])
+    assert nx.utils.edges_equal(made.edges(keys=True, data=True), views[name].edges(keys=True, data=True))
+    assert dict(made.nodes(data=True)) == dict(views[name].nodes(data=True))
 
 
 def test_participation_links_operation_coordinator_countries_and_cases(

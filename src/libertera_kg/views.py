@@ -1,11 +1,14 @@
 """Graph views for analysts: the knowledge graph as networkx graphs, and as files that graph tools open.
 
-A view is a SPARQL SELECT in ``queries/views/`` whose rows are edges, ``?subject ?predicate ?object`` and
-the ``?source`` that states them (a row without predicate adds a node alone), so it runs on every store
-(:mod:`libertera_kg.stores`). One more query fetches the literals, types and Wikidata links of the view's
-nodes (bound with ``VALUES``), which become node attributes: literals never become nodes.
+A view is a SPARQL SELECT in ``queries/views/`` whose rows are edges, ``?subject ?predicate ?object`` (a
+row without predicate adds a node alone), so it runs on every store (:mod:`libertera_kg.stores`). Two more
+queries, bound to the view's nodes with ``VALUES``, fetch their literals, types and Wikidata links, which
+become node attributes (literals never become nodes), and the sources whose claims state each edge.
 
->>> graph = view("network")
+Each view also has a function of its name (:func:`entities`, :func:`participation` …), the same as
+``view(name)``.
+
+>>> graph = network()
 >>> sorted(graph.nodes[n]["isoAlpha2"] for _, n, key in graph.edges(keys=True) if key == "lt:linksCountry")
 ['AF', 'MX', 'PK', 'US']
 """
@@ -53,6 +56,14 @@ WHERE {
   FILTER (isLiteral(?value) || ?predicate IN (rdf:type, owl:sameAs))
 }
 """
+# The sources that state each link from the view's nodes: the claims about them (bound the same way).
+_LINK_SOURCES = """
+PREFIX lt: <https://w3id.org/libertera/ontology#>
+SELECT ?node ?predicate ?object ?source
+WHERE {
+  ?claim lt:claimSubject ?node ; lt:claimProperty ?predicate ; lt:claimObject ?object ; lt:statedIn ?source .
+}
+"""
 _NODES_PER_QUERY = 2000
 
 
@@ -93,27 +104,71 @@ def view(name: str, store: Store | None = None, *, provenance: bool = False) -> 
     from .stores import connect, with_value_rows
 
     store = store or connect()
-    edges = store.sparql(get_view(name).query.text).rows
+    edges = list(store.sparql(get_view(name).query.text).rows)
     if provenance and name != "provenance":
         edges += store.sparql(get_view("provenance").query.text).rows
-    nodes = sorted({URIRef(str(term)) for row in edges for term in (row[0], row[2]) if term is not None})
+    nodes = sorted({term for row in edges for term in (row[0], row[2]) if isinstance(term, URIRef)})
     attributes: list[tuple[Node | None, ...]] = []
+    sources: list[tuple[Node | None, ...]] = []
     for start in range(0, len(nodes), _NODES_PER_QUERY):
         batch = [(node,) for node in nodes[start : start + _NODES_PER_QUERY]]
         attributes.extend(store.sparql(with_value_rows(_NODE_ATTRIBUTES, ("node",), batch)).rows)
-    return _build(edges, attributes)
+        sources.extend(store.sparql(with_value_rows(_LINK_SOURCES, ("node",), batch)).rows)
+    return _build(edges, attributes, sources)
 
 
-def _build(edge_rows: Any, attribute_rows: Any) -> nx.MultiDiGraph:
-    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+def entities(store: Store | None = None, *, provenance: bool = False) -> nx.MultiDiGraph:
+    """Every link between the entities and concepts, literals and types folded into node attributes."""
+    return view("entities", store, provenance=provenance)
+
+
+def participation(store: Store | None = None) -> nx.MultiDiGraph:
+    """The operation, its coordinator, the participating countries, and its cases with their countries."""
+    return view("participation", store)
+
+
+def cases(store: Store | None = None) -> nx.MultiDiGraph:
+    """The cases with their countries, offences, victim groups, people, settings and outcomes."""
+    return view("cases", store)
+
+
+def network(store: Store | None = None) -> nx.MultiDiGraph:
+    """The transnational network dismantled in Brazil and the countries it links."""
+    return view("network", store)
+
+
+def flows(store: Store | None = None) -> nx.MultiDiGraph:
+    """Trafficking flows from origin to exploitation regions, with the trends they belong to."""
+    return view("flows", store)
+
+
+def organisation(store: Store | None = None) -> nx.MultiDiGraph:
+    """INTERPOL, its unit, the post, the person who holds it and what he said."""
+    return view("organisation", store)
+
+
+def offences(store: Store | None = None) -> nx.MultiDiGraph:
+    """The offence scheme as a tree (narrower to broader) with ICCS codes, and the cases using each."""
+    return view("offences", store)
+
+
+def provenance(store: Store | None = None) -> nx.MultiDiGraph:
+    """Claims and statements with their sources and quotes, and the entities they are about."""
+    return view("provenance", store)
+
+
+def _build(edge_rows: Any, attribute_rows: Any, source_rows: Any) -> nx.MultiDiGraph:
+    stated_in: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for subject, predicate, obj, source in source_rows:
+        stated_in[(str(subject), str(predicate), str(obj))].add(str(source))
+    edges: dict[tuple[str, str, str], set[str]] = {}
     lone_nodes = set()
-    for subject, predicate, obj, source in edge_rows:
+    for subject, predicate, obj in edge_rows:
         if predicate is None or obj is None:  # a row that only names a node, such as a leaf concept
             lone_nodes.add(str(subject))
             continue
-        sources = edges[(str(subject), str(predicate), str(obj))]
-        if source is not None:
-            sources.add(str(source))
+        edge = (str(subject), str(predicate), str(obj))
+        edges[edge] = stated_in.get(edge, set())
     nodes = sorted({node for s, _, o in edges for node in (s, o)} | lone_nodes)
     values: dict[str, dict[str, set[object]]] = defaultdict(lambda: defaultdict(set))
     for node, predicate, value in attribute_rows:
@@ -192,6 +247,7 @@ _PREFIXES = {
 }
 
 
+@cache
 def _prefixed(iri: str) -> str:
     for prefix, namespace in _PREFIXES.items():
         if iri.startswith(namespace):
