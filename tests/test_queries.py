@@ -27,6 +27,8 @@ from libertera_kg import (
     list_queries,
 )
 from libertera_kg.catalogue import parse_query_file
+from libertera_kg.errors import QueryRefusedError, ReadOnlyError
+from libertera_kg.inspection import QueryDataset
 from libertera_kg.resources import resource_root
 from libertera_kg.stores import with_values
 
@@ -312,6 +314,50 @@ def test_ask_and_construct_answer_alike_on_every_store(stores: dict[str, Store])
         triples = store.sparql(construct)
         assert triples.columns == ("subject", "predicate", "object")
         assert len(triples) == 5, kind
+
+
+ONTOLOGY_GRAPH = "https://w3id.org/libertera/graph/ontology"
+ARTICLE_GRAPH = "https://w3id.org/libertera/graph/news-article-libertera-3"
+COUNT_CASES = "SELECT (COUNT(?c) AS ?n) {from_} WHERE {{ ?c a <https://w3id.org/libertera/ontology#Case> }}"
+
+
+def test_from_and_protocol_datasets_choose_the_graphs_on_every_store(stores: dict[str, Store]) -> None:
+    for kind, store in stores.items():
+        everything = store.sparql(COUNT_CASES.format(from_=""))
+        assert everything.to_dicts() == [{"n": 5}], kind
+        only_ontology = store.sparql(COUNT_CASES.format(from_=f"FROM <{ONTOLOGY_GRAPH}>"))
+        assert only_ontology.to_dicts() == [{"n": 0}], kind
+        # The protocol's dataset wins over the query's own FROM.
+        chosen = QueryDataset(default_graphs=(ARTICLE_GRAPH,))
+        overridden = store.sparql(COUNT_CASES.format(from_=f"FROM <{ONTOLOGY_GRAPH}>"), dataset=chosen)
+        assert overridden.to_dicts() == [{"n": 5}], kind
+        named = store.sparql(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            dataset=QueryDataset(named_graphs=(ARTICLE_GRAPH,)),
+        )
+        assert [row["g"] for row in named.to_dicts()] == [ARTICLE_GRAPH], kind
+
+
+def test_the_rdflib_store_never_fetches_a_graph_it_does_not_hold(unused_loopback_url: str) -> None:
+    with pytest.raises(QueryRefusedError, match="never fetched"):
+        connect().sparql(f"SELECT * FROM <{unused_loopback_url}/data.ttl> WHERE {{ ?s ?p ?o }}")
+
+
+def test_max_rows_keeps_the_first_rows_and_says_there_were_more(stores: dict[str, Store]) -> None:
+    text = "SELECT ?s WHERE { ?s a ?type } ORDER BY ?s"
+    for kind, store in stores.items():
+        whole = store.sparql(text)
+        capped = store.sparql(text, max_rows=3)
+        assert capped.rows == whole.rows[:3] and capped.truncated, kind
+        assert not store.sparql(text, max_rows=len(whole)).truncated, kind
+
+
+def test_an_update_is_refused_as_read_only() -> None:
+    for store in (connect(), connect("oxigraph")):
+        with pytest.raises(QueryError):
+            store.sparql("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
+    with pytest.raises(ReadOnlyError, match="read-only"):
+        connect().sparql("DELETE WHERE { ?s ?p ?o }")
 
 
 def test_the_remote_store_is_read_only_and_local_ones_are_not(stores: dict[str, Store]) -> None:

@@ -5,6 +5,9 @@
     ├── ResourceError              a file the installed package should ship is not there
     ├── QueryParameterError        a query name or parameter value is wrong (names the parameter)
     ├── QueryError                 a store cannot run a query (bad SPARQL, endpoint unreachable)
+    │   ├── ReadOnlyError          an update sent where only queries are accepted
+    │   ├── QueryRefusedError      a query that policy refuses (SERVICE not allowed, unknown graph)
+    │   └── QueryTimeoutError      a query stopped at its time limit
     └── MissingDependencyError     an optional extra is needed for this command
 
 Third-party errors (rdflib parse errors, OS errors) are translated once, where they happen, with
@@ -64,3 +67,15 @@ class QueryParameterError(LiberteraError):
 
 class QueryError(LiberteraError):
     """A query cannot be run: its SPARQL is invalid, or the store or endpoint fails to answer."""
+
+
+class ReadOnlyError(QueryError):
+    """An update (INSERT, DELETE, LOAD …) was sent where only queries are accepted."""
+
+
+class QueryRefusedError(QueryError):
+    """A valid query that policy refuses: a SERVICE not allowed, a graph the store does not hold."""
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran past its time limit and was stopped."""

@@ -88,6 +88,8 @@ class QueryResult:
 
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    #: Whether the store had more rows than the ``max_rows`` asked for (only the first are here).
+    truncated: bool = False
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -201,6 +203,9 @@ def rows_from_bindings(columns: Sequence[str], bindings: Sequence[dict[str, Node
     return tuple(tuple(normalise_term(b.get(c)) for c in columns) for b in bindings)
 
 
-def result_from_any(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> QueryResult:
+def result_from_any(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], *, truncated: bool = False
+) -> QueryResult:
     """A :class:`QueryResult` from rows of rdflib terms, normalising every term."""
-    return QueryResult(tuple(columns), tuple(tuple(normalise_term(t) for t in row) for row in rows))
+    normalised = tuple(tuple(normalise_term(t) for t in row) for row in rows)
+    return QueryResult(tuple(columns), normalised, truncated)

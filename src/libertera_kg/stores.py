@@ -15,16 +15,19 @@ bindings at all, so one mechanism with one meaning serves all three.
 
 from __future__ import annotations
 
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from .catalogue import get_query
-from .errors import MissingDependencyError, QueryError
+from .errors import MissingDependencyError, QueryError, QueryRefusedError, ReadOnlyError
+from .inspection import QueryDataset, inspect_query, parse_query
 from .results import QueryResult, result_from_any
 
 if TYPE_CHECKING:
@@ -49,16 +52,29 @@ class Store(ABC):
         canned = get_query(name)
         return self._run(with_values(canned.text, canned.bind(params)), label=f"query '{name}'")
 
-    def sparql(self, text: str) -> QueryResult:
-        """Run any SPARQL 1.1 query: SELECT rows, ASK as one ``ask`` column, CONSTRUCT/DESCRIBE as triples."""
-        return self._run(text, label="the SPARQL query")
+    def sparql(
+        self, text: str, *, dataset: QueryDataset | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        """Run any SPARQL 1.1 query: SELECT rows, ASK as one ``ask`` column, CONSTRUCT/DESCRIBE as triples.
+
+        ``dataset`` names the graphs to query instead of the query's own ``FROM`` clauses (as the SPARQL
+        protocol's ``default-graph-uri`` and ``named-graph-uri`` do). ``max_rows`` keeps the first rows
+        (or triples) and marks the result ``truncated`` when there were more.
+        """
+        return self._run(text, label="the SPARQL query", dataset=dataset, max_rows=max_rows)
 
     @abstractmethod
-    def _run(self, text: str, *, label: str) -> QueryResult: ...
+    def _run(
+        self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
+    ) -> QueryResult: ...
 
 
 class MemoryStore(Store):
-    """The rdflib dataset the library builds, queried in place with rdflib's SPARQL engine."""
+    """The rdflib dataset the library builds, queried in place with rdflib's SPARQL engine.
+
+    A query that names graphs (``FROM``, or a protocol dataset) may only name graphs the store holds:
+    rdflib would fetch any other from the web.
+    """
 
     kind = "memory"
 
@@ -66,18 +82,48 @@ class MemoryStore(Store):
         # A view on the same triples whose default graph is the union of the named graphs, as on oxigraph.
         self.dataset = Dataset(store=dataset.store, default_union=True)
 
-    def _run(self, text: str, *, label: str) -> QueryResult:
+    def _run(
+        self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        from rdflib.plugins.sparql.evaluate import evalQuery
+
         try:
-            result = self.dataset.query(text)
-        except Exception as exc:  # rdflib raises pyparsing and assorted errors for bad queries
+            query = parse_query(text)
+        except ReadOnlyError:
+            raise
+        except QueryError as exc:
+            raise QueryError(f"{label} cannot run on rdflib: {exc}") from exc
+        chosen = dataset or inspect_query(text).dataset
+        if chosen is not None:
+            query = self._on_dataset(query, chosen, label)
+        try:
+            answer = evalQuery(self.dataset, query, {})
+            if answer["type_"] == "ASK":
+                return result_from_any(("ask",), [(Literal(bool(answer["askAnswer"])),)])
+            if answer["type_"] in ("CONSTRUCT", "DESCRIBE"):
+                triples, truncated = _capped(sorted(answer["graph"]), max_rows)
+                return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
+            variables = list(answer["vars_"])
+            bindings, truncated = _capped(answer["bindings"], max_rows)
+            rows = [tuple(b.get(v) for v in variables) for b in bindings]
+        except Exception as exc:  # rdflib raises assorted errors while evaluating
             raise QueryError(f"{label} cannot run on rdflib: {_first_line(exc)}") from exc
-        if result.type == "ASK":
-            return result_from_any(("ask",), [(Literal(bool(result.askAnswer)),)])
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            assert result.graph is not None
-            return result_from_any(("subject", "predicate", "object"), sorted(result.graph))
-        columns = [str(v) for v in result.vars or ()]
-        return result_from_any(columns, [tuple(row) for row in result])  # type: ignore[arg-type]
+        return result_from_any([str(v) for v in variables], rows, truncated=truncated)
+
+    def _on_dataset(self, query: Query, chosen: QueryDataset, label: str) -> Query:
+        """``query`` made to run on the graphs ``chosen`` names, each of which the store must hold."""
+        from rdflib.plugins.sparql.parserutils import CompValue
+
+        for graph in (*chosen.default_graphs, *chosen.named_graphs):
+            if not len(self.dataset.graph(URIRef(graph))):
+                raise QueryRefusedError(
+                    f"{label} names the graph <{graph}>, which this store does not hold; "
+                    "graphs are never fetched from the web."
+                )
+        clauses = [CompValue("DatasetClause", default=URIRef(g)) for g in chosen.default_graphs]
+        clauses += [CompValue("DatasetClause", named=URIRef(g)) for g in chosen.named_graphs]
+        algebra = CompValue(query.algebra.name, **{**query.algebra, "datasetClause": clauses})
+        return Query(query.prologue, algebra)
 
 
 class OxigraphStore(Store):
@@ -88,22 +134,54 @@ class OxigraphStore(Store):
     def __init__(self, store: pyoxigraph.Store):
         self.store = store
 
-    def _run(self, text: str, *, label: str) -> QueryResult:
+    def _run(
+        self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
+    ) -> QueryResult:
         import pyoxigraph as ox
 
+        dataset = dataset or _dataset_named_in(text)
+        options: dict[str, Any] = {"use_default_graph_as_union": True}
+        if dataset is not None:
+            # Oxigraph ignores FROM when asked for the union, so the query's own dataset is passed too.
+            options = {
+                "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs],
+                "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs],
+            }
         try:
-            result = self.store.query(text, use_default_graph_as_union=True)
+            result = self.store.query(text, **options)
+            if isinstance(result, ox.QueryBoolean):
+                return result_from_any(("ask",), [(Literal(bool(result)),)])
+            convert = _OxigraphTerms()
+            if isinstance(result, ox.QueryTriples):
+                triples, truncated = _capped(
+                    sorted(tuple(convert(t) for t in (q.subject, q.predicate, q.object)) for q in result),
+                    max_rows,
+                )
+                return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
+            columns = [v.value for v in result.variables]
+            solutions, truncated = _capped(result, max_rows)
+            rows = [tuple(convert(solution[c]) for c in columns) for solution in solutions]
         except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
             raise QueryError(f"{label} cannot run on pyoxigraph: {_first_line(exc)}") from exc
-        if isinstance(result, ox.QueryBoolean):
-            return result_from_any(("ask",), [(Literal(bool(result)),)])
-        convert = _OxigraphTerms()
-        if isinstance(result, ox.QueryTriples):
-            triples = sorted(tuple(convert(t) for t in (q.subject, q.predicate, q.object)) for q in result)
-            return result_from_any(("subject", "predicate", "object"), triples)
-        columns = [v.value for v in result.variables]
-        rows = [tuple(convert(solution[c]) for c in columns) for solution in result]
-        return result_from_any(columns, rows)
+        return result_from_any(columns, rows, truncated=truncated)
+
+
+def _dataset_named_in(text: str) -> QueryDataset | None:
+    """The graphs a query's FROM clauses name, or ``None`` (also when rdflib cannot read the query)."""
+    if "from" not in text.lower():  # a cheap test first: most queries name no graphs
+        return None
+    try:
+        return inspect_query(text).dataset
+    except QueryError:  # the engine itself will report what is wrong with the query
+        return None
+
+
+def _capped(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+    """The first ``max_rows`` items (all when ``None``), and whether there were more."""
+    if max_rows is None:
+        return list(items), False
+    kept = list(itertools.islice(items, max_rows + 1))
+    return kept[:max_rows], len(kept) > max_rows
 
 
 class EndpointStore(Store):
@@ -116,13 +194,22 @@ class EndpointStore(Store):
         self.url = url
         self.timeout = timeout
 
-    def _run(self, text: str, *, label: str) -> QueryResult:
+    def _run(
+        self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
+    ) -> QueryResult:
         from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
 
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
         client.setTimeout(int(self.timeout))
         client.setQuery(text)
+        # Sent again as protocol parameters, which mean the same: Oxigraph's server, asked for the union
+        # default graph, otherwise ignores a query's FROM.
+        dataset = dataset or _dataset_named_in(text)
+        for graph in dataset.default_graphs if dataset else ():
+            client.addDefaultGraph(graph)
+        for graph in dataset.named_graphs if dataset else ():
+            client.addNamedGraph(graph)
         try:
             is_graph = client.queryType in ("CONSTRUCT", "DESCRIBE")
             client.setReturnFormat(N3 if is_graph else JSON)
@@ -132,16 +219,15 @@ class EndpointStore(Store):
         if is_graph:
             from rdflib import Graph
 
-            graph = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
-            return result_from_any(("subject", "predicate", "object"), sorted(graph))
+            received = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
+            triples, truncated = _capped(sorted(received), max_rows)
+            return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
         if "boolean" in answer:
             return result_from_any(("ask",), [(Literal(bool(answer["boolean"])),)])
         columns = list(answer["head"]["vars"])
-        rows = [
-            tuple(_from_json(binding[c]) if c in binding else None for c in columns)
-            for binding in answer["results"]["bindings"]
-        ]
-        return result_from_any(columns, rows)
+        bindings, truncated = _capped(answer["results"]["bindings"], max_rows)
+        rows = [tuple(_from_json(b[c]) if c in b else None for c in columns) for b in bindings]
+        return result_from_any(columns, rows, truncated=truncated)
 
 
 def _first_line(exc: BaseException) -> str:
