@@ -124,3 +124,53 @@ def stores(
         "oxigraph-on-disk": connect("oxigraph", graph=kg, path=tmp_path_factory.mktemp("oxi") / "store"),
         "endpoint": connect(endpoint=sparql_endpoint),
     }
+
+
+class RunningServer:
+    """Our own server, started as a user starts it (``libertera-kg serve``), on a free loopback port."""
+
+    def __init__(self, process: subprocess.Popen[bytes], url: str, log: Path):
+        self.process = process
+        self.url = url
+        self.log = log
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_our_server(folder: Path, *options: str) -> RunningServer:
+    """Start ``libertera-kg serve`` with ``options`` and wait until its endpoint answers."""
+    port = free_loopback_port()
+    log = folder / f"serve-{port}.log"
+    command = [str(Path(sys.executable).parent / "libertera-kg"), "serve", "--port", str(port), *options]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    server = RunningServer(process, f"http://127.0.0.1:{port}/", log)
+    try:
+        wait_until_answering(server.url + "sparql", process, log, timeout=120)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+@pytest.fixture(scope="session")
+def our_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """Our server on the rdflib store, with a short time limit and a small row cap so tests reach them."""
+    server = start_our_server(
+        tmp_path_factory.mktemp("serve"), "--timeout", "3", "--max-rows", "500", "--max-query-bytes", "100000"
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def our_oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """Our server on the pyoxigraph store, with the default limits."""
+    server = start_our_server(tmp_path_factory.mktemp("serve-oxigraph"), "--store", "oxigraph")
+    yield server
+    server.stop()

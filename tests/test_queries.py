@@ -223,6 +223,14 @@ def test_unknown_query_lists_the_catalogue() -> None:
             "PREFIX e: <http://example.org/#x> SELECT * { VALUES (?_x) { (<urn:x:1>) } }",
         ),
         ("SELECT (?a < 3 AS ?b) WHERE {}", "SELECT (?a < 3 AS ?b) WHERE { VALUES (?_x) { (<urn:x:1>) }}"),
+        (
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            "CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?_x) { (<urn:x:1>) } ?s ?p ?o }",
+        ),
+        (
+            "construct {\n ?s ?p [ ?q ?o ] } { ?s ?p ?o }",
+            "construct {\n ?s ?p [ ?q ?o ] } { VALUES (?_x) { (<urn:x:1>) } ?s ?p ?o }",
+        ),
     ],
 )
 def test_values_open_the_outermost_group(text: str, expected: str) -> None:
@@ -348,7 +356,8 @@ def test_max_rows_keeps_the_first_rows_and_says_there_were_more(stores: dict[str
     for kind, store in stores.items():
         whole = store.sparql(text)
         capped = store.sparql(text, max_rows=3)
-        assert capped.rows == whole.rows[:3] and capped.truncated, kind
+        assert capped.rows == whole.rows[:3], kind
+        assert capped.truncated, kind
         assert not store.sparql(text, max_rows=len(whole)).truncated, kind
 
 

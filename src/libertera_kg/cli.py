@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DataFileError, LiberteraError, QueryParameterError
+from .errors import DataFileError, LiberteraError, MissingDependencyError, QueryParameterError
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -252,6 +252,51 @@ def _docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """Serve the graph over HTTP until interrupted."""
+    try:
+        from .server import ServerSettings, serve
+    except ImportError as exc:
+        raise MissingDependencyError(exc.name or "starlette", "server", "The HTTP server") from None
+    settings = ServerSettings(
+        host=args.host,
+        port=args.port,
+        store=args.store,
+        timeout=args.timeout,
+        allowed_services=tuple(args.allow_service),
+        max_rows=args.max_rows,
+        max_query_bytes=args.max_query_bytes,
+        workers=args.workers,
+    )
+    address = f"http://{args.host}:{args.port}/"
+    print(f"serving on {address} (SPARQL endpoint: {address}sparql); stop with Ctrl-C", flush=True)
+    serve(settings)
+    return EXIT_OK
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (1 to 65535)")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
+
+
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per verb of the library."""
     parser = argparse.ArgumentParser(
@@ -323,6 +368,39 @@ def build_parser() -> argparse.ArgumentParser:
     draw.add_argument("-o", "--output", required=True, metavar="FILE", help="a .png or .svg file to write")
     _add_store_options(draw, formats=())
     draw.set_defaults(run=_draw)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve a read-only SPARQL endpoint and linked-data pages over HTTP (needs the server extra)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--store", choices=("memory", "oxigraph"), default="memory", help="query engine")
+    serve.add_argument(
+        "--timeout",
+        type=_positive_number,
+        default=30.0,
+        metavar="SECONDS",
+        help="query time limit (default: 30)",
+    )
+    serve.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        metavar="IRI-PREFIX",
+        help="let SERVICE call endpoints whose IRI starts with this prefix (repeatable; none by default)",
+    )
+    serve.add_argument(
+        "--max-rows", type=_positive_int, default=10_000, help="rows an answer holds at most (default: 10000)"
+    )
+    serve.add_argument(
+        "--max-query-bytes",
+        type=_positive_int,
+        default=100_000,
+        help="largest query accepted (default: 100000)",
+    )
+    serve.add_argument("--workers", type=_positive_int, default=2, help="query worker processes (default: 2)")
+    serve.set_defaults(run=_serve)
 
     docs = commands.add_parser("docs", help="write HTML documentation of the ontology (needs the docs extra)")
     docs.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write index.html into")

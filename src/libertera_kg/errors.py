@@ -7,7 +7,8 @@
     ├── QueryError                 a store cannot run a query (bad SPARQL, endpoint unreachable)
     │   ├── ReadOnlyError          an update sent where only queries are accepted
     │   ├── QueryRefusedError      a query that policy refuses (SERVICE not allowed, unknown graph)
-    │   └── QueryTimeoutError      a query stopped at its time limit
+    │   ├── QueryTimeoutError      a query stopped at its time limit
+    │   └── NotAcceptableError     the client accepts none of the answer's formats
     └── MissingDependencyError     an optional extra is needed for this command
 
 Third-party errors (rdflib parse errors, OS errors) are translated once, where they happen, with
@@ -79,3 +80,7 @@ class QueryRefusedError(QueryError):
 
 class QueryTimeoutError(QueryError):
     """A query ran past its time limit and was stopped."""
+
+
+class NotAcceptableError(QueryError):
+    """The client accepts none of the formats the answer can be written in."""

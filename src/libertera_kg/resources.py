@@ -85,6 +85,19 @@ def view_files() -> list[Traversable]:
     return _sorted_files(_folder("queries") / "views", (".rq",))
 
 
+def server_query_files() -> list[Traversable]:
+    """The SPARQL files of ``queries/server/`` behind the server's pages and self-description."""
+    return _sorted_files(_folder("queries") / "server", (".rq",))
+
+
+def server_query(name: str) -> str:
+    """The text of ``queries/server/NAME.rq``."""
+    for item in server_query_files():
+        if item.name == f"{name}.rq":
+            return item.read_text(encoding="utf-8")
+    raise ResourceError(f"The server query '{name}' is missing from the installation's queries/server/.")
+
+
 def sparql_files() -> list[Traversable]:
-    """Every SPARQL file the package ships: the canned queries, then the graph views."""
-    return [*query_files(), *view_files()]
+    """Every SPARQL file the package ships: the canned queries, the graph views, the server's queries."""
+    return [*query_files(), *view_files(), *server_query_files()]

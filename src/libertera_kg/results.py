@@ -27,6 +27,7 @@ import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
@@ -127,6 +128,20 @@ class QueryResult:
         document = {"head": {"vars": list(self.columns)}, "results": {"bindings": bindings}}
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
+    def to_xml(self) -> str:
+        """SPARQL Query Results XML (``application/sparql-results+xml``)."""
+        lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<sparql xmlns="{_RESULTS_XML}">', "  <head>"]
+        lines += [f"    <variable name={quoteattr(c)}/>" for c in self.columns]
+        lines += ["  </head>", "  <results>"]
+        for row in self.rows:
+            lines.append("    <result>")
+            for column, term in zip(self.columns, row, strict=True):
+                if term is not None:
+                    lines.append(f"      <binding name={quoteattr(column)}>{_xml_term(term)}</binding>")
+            lines.append("    </result>")
+        lines += ["  </results>", "</sparql>"]
+        return "\n".join(lines) + "\n"
+
     def to_dataframe(self) -> pandas.DataFrame:
         """A pandas DataFrame with one column per variable and Python values (needs the pandas extra)."""
         try:
@@ -164,6 +179,22 @@ FORMATS = ("table", "csv", "tsv", "json")
 def _tsv_term(term: Node) -> str:
     text = term.n3()
     return text.replace("\t", "\\t").replace("\n", "\\n") if isinstance(term, Literal) else text
+
+
+_RESULTS_XML = "http://www.w3.org/2005/sparql-results#"
+
+
+def _xml_term(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{escape(str(term))}</bnode>"
+    assert isinstance(term, Literal)
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
+    if term.datatype:
+        return f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
 
 
 def _json_term(term: Node) -> dict[str, str]:

@@ -16,6 +16,7 @@ bindings at all, so one mechanism with one meaning serves all three.
 from __future__ import annotations
 
 import itertools
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -301,8 +302,10 @@ def with_value_rows(text: str, variables: Sequence[str], rows: Iterable[Sequence
 
 
 def _first_group(text: str) -> int:
-    """The offset of the first ``{`` that is not inside a comment, string or IRI."""
+    """The offset of the ``{`` opening the query pattern: the first not inside a comment, string or IRI,
+    after a CONSTRUCT template if there is one."""
     i, n = 0, len(text)
+    depth, in_template = 0, False
     while i < n:
         char = text[i]
         if char == "#":
@@ -322,9 +325,21 @@ def _first_group(text: str) -> int:
             if end < n and text[end] == ">":
                 i = end
         elif char == "{":
-            return i
+            if in_template:
+                depth += 1
+            elif _CONSTRUCT_TEMPLATE.search(text, 0, i):
+                in_template, depth = True, 1
+            else:
+                return i
+        elif char == "}" and in_template:
+            depth -= 1
+            in_template = depth > 0
         i += 1
     raise QueryError("the query has no { … } group to bind its parameters in")
+
+
+#: A CONSTRUCT keyword right before a ``{``: that group is the template, not the pattern.
+_CONSTRUCT_TEMPLATE = re.compile(r"\bCONSTRUCT\s*\Z", re.IGNORECASE)
 
 
 def connect(

@@ -1,0 +1,547 @@
+"""The HTTP server: a read-only SPARQL 1.1 Protocol endpoint, linked-data pages for our IRIs, a VoID
+description, the dumps, the canned queries over HTTP, and a home page with a query editor.
+
+Safe by default: every query runs in a worker process with a time limit (:mod:`.workers`); answers are
+cut at ``max_rows``; queries longer than ``max_query_bytes`` are refused unread; ``SERVICE`` calls only
+reach allowed IRI prefixes; graphs are never fetched from the web; no route accepts an update.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import urllib.parse
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Any
+
+from rdflib import URIRef
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from ..catalogue import get_query, list_queries
+from ..errors import (
+    LiberteraError,
+    NotAcceptableError,
+    QueryError,
+    QueryParameterError,
+    QueryRefusedError,
+    QueryTimeoutError,
+    ReadOnlyError,
+)
+from ..graph import KnowledgeGraph
+from ..inspection import QueryDataset
+from ..namespaces import BASE
+from ..resources import server_query
+from ..stores import with_values
+from .describe import DATASET, DUMP_TYPES, Link, Quote, service_description, void_description
+from .formats import FORMAT_NAMES, GRAPH_TYPES, negotiate
+from .workers import Answer, QueryJob, WorkerPool
+
+#: The protocol parameters /sparql takes; an update's parameters are refused as such.
+_QUERY_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri", "format"}
+_UPDATE_PARAMETERS = {"update", "using-graph-uri", "using-named-graph-uri"}
+_READ_ONLY = (
+    "This server is read-only: it answers SPARQL queries and accepts no update (INSERT, DELETE, LOAD, "
+    "CLEAR, CREATE, DROP …) on any route."
+)
+_log = logging.getLogger("libertera_kg.server")
+_PACKAGE = files("libertera_kg.server")
+#: The linked-data pages' formats, HTML first for browsers.
+_PAGE_TYPES = ("text/html", *GRAPH_TYPES)
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How the server runs: where it listens, which store it uses, and the limits it keeps."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    store: str = "memory"
+    #: Seconds a query may run before it is stopped.
+    timeout: float = 30.0
+    #: IRI prefixes that ``SERVICE`` may call; none by default.
+    allowed_services: tuple[str, ...] = ()
+    #: Rows (or triples) an answer holds at most; more are cut, and the answer says so in a header.
+    max_rows: int = 10_000
+    #: Bytes a query may have.
+    max_query_bytes: int = 100_000
+    #: Worker processes, each with its own copy of the store.
+    workers: int = 2
+
+
+@dataclass
+class _Server:
+    settings: ServerSettings
+    graph: KnowledgeGraph | None
+    pool: WorkerPool | None = None
+    dumps: dict[str, bytes] = field(default_factory=dict)
+    graphs: tuple[str, ...] = ()
+    void_statistics: tuple[Any, ...] = ()
+    property_labels: dict[str, str] = field(default_factory=dict)
+
+    async def start(self) -> None:
+        """Load the graph, write the dumps, start the workers and compute the VoID statistics."""
+        import asyncio
+
+        from ..graph import load
+        from ..publish import serialize_dumps
+        from ..views import _property_labels
+
+        graph = self.graph if self.graph is not None else await asyncio.to_thread(load)
+        self.graph = graph
+        dumps = await asyncio.to_thread(serialize_dumps, graph.dataset)
+        self.dumps = {name: text.encode("utf-8") for name, text in dumps.items()}
+        self.graphs = tuple(
+            sorted(
+                str(g.identifier)
+                for g in graph.dataset.graphs()
+                if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")
+            )
+        )
+        self.property_labels = _property_labels()
+        self.pool = WorkerPool(
+            self.settings.store,
+            self.dumps["libertera.nq"],
+            size=self.settings.workers,
+            timeout=self.settings.timeout,
+        )
+        await self.pool.start()
+        statistics = await self.run(
+            QueryJob(with_values(server_query("void"), {"dataset": DATASET}), raw=True)
+        )
+        assert statistics.result is not None
+        self.void_statistics = statistics.result.rows
+
+    async def run(self, job: QueryJob) -> Answer:
+        assert self.pool is not None
+        return await self.pool.run(job)
+
+
+def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | None = None) -> Starlette:
+    """The ASGI application serving ``graph`` (default: the shipped one) with ``settings``."""
+    server = _Server(settings or ServerSettings(), graph)
+    templates = Jinja2Templates(directory=str(_PACKAGE / "templates"))
+    templates.env.globals["href"] = local_href
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await server.start()
+        try:
+            yield
+        finally:
+            if server.pool is not None:
+                server.pool.close()
+
+    async def sparql(request: Request) -> Response:
+        params = await _protocol_parameters(request, server.settings.max_query_bytes)
+        if isinstance(params, Response):
+            return params
+        if not params:
+            if request.method == "GET":
+                return _rdf_response(request, service_description(_base(request), server.graphs))
+            return _error(
+                400, "Give a query: the 'query' parameter, or a body of type application/sparql-query."
+            )
+        queries = params.get("query", [])
+        if len(queries) != 1:
+            return _error(400, f"Give exactly one 'query' parameter; {len(queries)} were given.")
+        query = queries[0]
+        if len(query.encode("utf-8")) > server.settings.max_query_bytes:
+            return _too_large(server.settings.max_query_bytes)
+        dataset = None
+        if "default-graph-uri" in params or "named-graph-uri" in params:
+            dataset = QueryDataset(
+                tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
+            )
+        return await _answer(request, server, query, dataset, params.get("format", [None])[-1])
+
+    async def query_list(request: Request) -> Response:
+        items = [_describe_query(canned, _base(request)) for canned in list_queries()]
+        if negotiate(request.headers.get("accept"), ("application/json", "text/html")) == "text/html":
+            return templates.TemplateResponse(request, "queries.html", {"queries": items})
+        return JSONResponse({"queries": items})
+
+    async def canned_query(request: Request) -> Response:
+        name = request.path_params["name"]
+        try:
+            canned = get_query(name)
+        except QueryError as exc:
+            return _error(404, str(exc))
+        params = _query_string(request)
+        if isinstance(params, Response):
+            return params
+        format_name = params.pop("format", [None])[-1]
+        repeated = [key for key, values in params.items() if len(values) > 1]
+        if repeated:
+            return _error(400, f"The parameter '{repeated[0]}' is given more than once.")
+        try:
+            bound = canned.bind({key: values[0] for key, values in params.items()})
+        except QueryParameterError as exc:
+            return _error(400, str(exc))
+        return await _answer(request, server, with_values(canned.text, bound), None, format_name)
+
+    async def void(request: Request) -> Response:
+        description = void_description(
+            server.void_statistics, _base(request), sorted(server.dumps), server.graphs
+        )
+        return _rdf_response(request, description)
+
+    async def dump(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in server.dumps:
+            return _error(
+                404, f"There is no dump '{name}'; the dumps are: {', '.join(sorted(server.dumps))}."
+            )
+        media = DUMP_TYPES["." + name.rsplit(".", 1)[-1]]
+        return Response(server.dumps[name], media_type=media)
+
+    async def home(request: Request) -> Response:
+        items = [_describe_query(canned, _base(request)) for canned in list_queries()]
+        return templates.TemplateResponse(
+            request, "home.html", {"queries": items, "max_rows": server.settings.max_rows}
+        )
+
+    async def resource(request: Request) -> Response:
+        try:
+            return await _resource(request)
+        except LiberteraError as exc:
+            return _error(_status(exc), str(exc))
+
+    async def _resource(request: Request) -> Response:
+        path = request.path_params["path"]
+        iri = BASE + path
+        if not _is_iri(iri):
+            return _error(404, f"<{iri}> is not an IRI this server describes.")
+        media = negotiate(request.headers.get("accept"), _PAGE_TYPES)
+        if media is None:
+            return _error(406, f"This resource comes as: {', '.join(_PAGE_TYPES)}.")
+        this = {"this": URIRef(iri)}
+        if media != "text/html":
+            answer = await server.run(
+                QueryJob(
+                    with_values(server_query("entity-graph"), this),
+                    accept=media,
+                    max_rows=server.settings.max_rows,
+                )
+            )
+            if not answer.count:
+                return _error(404, f"This server holds nothing about <{iri}>.")
+            return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+        links = await server.run(QueryJob(with_values(server_query("entity-links"), this), raw=True))
+        assert links.result is not None
+        # rdflib answers a grouped query over nothing with one empty row; either way, nothing is known.
+        rows = [row for row in links.result.rows if row[1] is not None]
+        if not rows:
+            return templates.TemplateResponse(
+                request, "missing.html", {"iri": iri}, status_code=404, headers={"Vary": "Accept"}
+            )
+        provenance = get_query("provenance")
+        quotes = await server.run(
+            QueryJob(with_values(provenance.text, provenance.bind({"entity": iri})), raw=True)
+        )
+        assert quotes.result is not None
+        page = _page(iri, rows, quotes.result.rows, server.property_labels)
+        return templates.TemplateResponse(request, "entity.html", page, headers={"Vary": "Accept"})
+
+    async def refuse_update(request: Request) -> Response:
+        return _error(403, _READ_ONLY)
+
+    routes = [
+        Route("/", home, methods=["GET"]),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/queries", query_list, methods=["GET"]),
+        Route("/queries/{name}", canned_query, methods=["GET"]),
+        Route("/.well-known/void", void, methods=["GET"]),
+        Route("/dumps/{name}", dump, methods=["GET"]),
+        Route("/update", refuse_update, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/store", refuse_update, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Mount(
+            "/static", app=StaticFiles(directory=str(files("libertera_kg.server") / "static")), name="static"
+        ),
+        Route("/{path:path}", resource, methods=["GET"]),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["X-SPARQL-MaxRows"],
+            max_age=86400,
+        )
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+    )
+
+
+async def _answer(
+    request: Request, server: _Server, query: str, dataset: QueryDataset | None, format_name: str | None
+) -> Response:
+    """Run ``query`` for a client and answer in the format it asked for, or with a clear error."""
+    if format_name is not None and format_name.lower() not in FORMAT_NAMES:
+        return _error(400, f"Unknown format '{format_name}'; choose one of: {', '.join(FORMAT_NAMES)}.")
+    job = QueryJob(
+        query,
+        dataset=dataset,
+        max_rows=server.settings.max_rows,
+        allowed_services=server.settings.allowed_services,
+        accept=request.headers.get("accept"),
+        format_name=format_name,
+    )
+    try:
+        answer = await server.run(job)
+    except LiberteraError as exc:
+        return _error(_status(exc), str(exc))
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        headers["X-SPARQL-MaxRows"] = str(server.settings.max_rows)
+    return Response(answer.body, media_type=_with_charset(answer.media_type), headers=headers)
+
+
+def _status(exc: LiberteraError) -> int:
+    """The HTTP status of an error a query met."""
+    if isinstance(exc, ReadOnlyError | QueryRefusedError):
+        return 403
+    if isinstance(exc, NotAcceptableError):
+        return 406
+    if isinstance(exc, QueryTimeoutError):
+        return 503
+    if isinstance(exc, QueryError | QueryParameterError):
+        return 400
+    return 500
+
+
+async def _protocol_parameters(request: Request, limit: int) -> dict[str, list[str]] | Response:
+    """The SPARQL protocol parameters of a GET or POST, checked: UTF-8, known names, a body within limits."""
+    params = _query_string(request)
+    if isinstance(params, Response):
+        return params
+    if request.method == "POST":
+        media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media == "application/sparql-update":
+            return _error(403, _READ_ONLY)
+        if media not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+            return _error(
+                415,
+                f"A POST must send its query as application/x-www-form-urlencoded or "
+                f"application/sparql-query; this one is '{media or 'without a type'}'.",
+            )
+        body = await _read_body(request, limit)
+        if body is None:
+            return _too_large(limit)
+        if media == "application/sparql-query":
+            if "query" in params:
+                return _error(400, "Give the query either in the body or as a 'query' parameter, not both.")
+            text = _utf8(body, "the request body")
+            if isinstance(text, Response):
+                return text
+            params["query"] = [text]
+        else:
+            form = _parse_form(body, "the form in the request body")
+            if isinstance(form, Response):
+                return form
+            for key, values in form.items():
+                params.setdefault(key, []).extend(values)
+    for name in params:
+        if name in _UPDATE_PARAMETERS:
+            return _error(403, _READ_ONLY)
+        if name not in _QUERY_PARAMETERS:
+            return _error(
+                400,
+                f"Unknown parameter '{name}'; the endpoint takes: {', '.join(sorted(_QUERY_PARAMETERS))}.",
+            )
+    return params
+
+
+def _query_string(request: Request) -> dict[str, list[str]] | Response:
+    return _parse_form(request.scope.get("query_string", b""), "the URL's query string")
+
+
+def _parse_form(raw: bytes, where: str) -> dict[str, list[str]] | Response:
+    """``name=value&…`` pairs, refusing text that is not UTF-8 (raw or percent-encoded)."""
+    text = _utf8(raw, where)
+    if isinstance(text, Response):
+        return text
+    try:
+        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return _error(400, f"{where[0].upper()}{where[1:]} is not valid UTF-8 once percent-decoded.")
+    params: dict[str, list[str]] = {}
+    for key, value in pairs:
+        params.setdefault(key, []).append(value)
+    return params
+
+
+def _utf8(raw: bytes, where: str) -> str | Response:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _error(400, f"{where[0].upper()}{where[1:]} is not valid UTF-8 (byte {exc.start}).")
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or ``None`` as soon as it grows past ``limit`` bytes (the rest is not read)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit * 3 + 1000:  # a form percent-encodes up to 3 bytes each
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit * 3 + 1000:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> Response:
+    return _error(413, f"The query is larger than this server's limit of {limit:,} bytes.")
+
+
+def _error(status: int, message: str) -> Response:
+    """A one-paragraph plain-text error, readable by a person and by a script alike."""
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _error(exc.status_code, exc.detail)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    _log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    return _error(500, "The server met an error it did not expect; the query may be retried.")
+
+
+def _with_charset(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+def _base(request: Request) -> str:
+    """The server's address as the client sees it, ending in '/'."""
+    return str(request.base_url)
+
+
+def _rdf_response(request: Request, graph: Any) -> Response:
+    media = negotiate(request.headers.get("accept"), tuple(GRAPH_TYPES))
+    if media is None:
+        return _error(406, f"This description comes as: {', '.join(GRAPH_TYPES)}.")
+    body = graph.serialize(format=GRAPH_TYPES[media]).encode("utf-8")
+    return Response(body, media_type=_with_charset(media), headers={"Vary": "Accept"})
+
+
+def _describe_query(canned: Any, base: str) -> dict[str, Any]:
+    """A canned query as the /queries listing shows it."""
+    return {
+        "name": canned.name,
+        "summary": canned.summary,
+        "description": canned.description,
+        "tags": list(canned.tags),
+        "url": f"{base}queries/{canned.name}",
+        "parameters": [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "required": p.required,
+                "default": p.default,
+                "description": p.description,
+            }
+            for p in canned.parameters
+        ],
+    }
+
+
+def _is_iri(text: str) -> bool:
+    return not any(char in text for char in '<>"{}|^`\\ \t\r\n')
+
+
+def _page(iri: str, links: Any, quotes: Any, property_labels: dict[str, str]) -> dict[str, Any]:
+    """What the entity page shows: label, types, links out and in, and the quotes behind its claims."""
+    from rdflib import RDF, RDFS, Literal
+    from rdflib.namespace import SKOS
+
+    out: list[Link] = []
+    incoming: list[Link] = []
+    types: list[Link] = []
+    labels: list[str] = []
+    for direction, prop, value, value_label in links:
+        prop_text = str(prop)
+        outgoing = direction == Literal("out")
+        if outgoing and prop in (SKOS.prefLabel, RDFS.label) and isinstance(value, Literal):
+            labels.append(str(value))
+        if outgoing and prop == RDF.type:
+            types.append(_link(prop_text, value, value_label, property_labels))
+            continue
+        target = out if outgoing else incoming
+        target.append(_link(prop_text, value, value_label, property_labels))
+    quote_rows = [
+        Quote(
+            property=property_labels.get(str(prop), _local(str(prop))) if prop is not None else "",
+            value=str(value) if value is not None else "",
+            source=str(source),
+            words=str(words),
+            start=int(start) if start is not None else None,
+            end=int(end) if end is not None else None,
+        )
+        for prop, value, source, words, start, end, _statement in quotes
+        if words is not None
+    ]
+    return {
+        "iri": iri,
+        "label": labels[0] if labels else _local(iri),
+        "types": types,
+        "out": out,
+        "incoming": incoming,
+        "quotes": quote_rows,
+    }
+
+
+def _link(prop: str, value: Any, value_label: Any, property_labels: dict[str, str]) -> Link:
+    from rdflib import Literal
+
+    is_iri = isinstance(value, URIRef)
+    return Link(
+        property=prop,
+        property_label=property_labels.get(prop, _local(prop)),
+        value=str(value),
+        value_label=str(value_label)
+        if value_label is not None
+        else (_local(str(value)) if is_iri else str(value)),
+        is_iri=is_iri,
+        language=value.language if isinstance(value, Literal) else None,
+    )
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def local_href(iri: str) -> str:
+    """Where a browser on this server goes for ``iri``: a path here for our IRIs, the IRI itself otherwise."""
+    return "/" + iri.removeprefix(BASE) if iri.startswith(BASE) else iri
+
+
+def serve(settings: ServerSettings) -> None:
+    """Run the server with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+    )

@@ -1,0 +1,173 @@
+"""The answers the server writes, and which one a client gets: content negotiation over SPARQL formats.
+
+SELECT and ASK answers come as SPARQL Results JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE answers, and
+the linked-data resources, as Turtle, N-Triples, JSON-LD or RDF/XML. A client chooses with ``Accept``, or
+with a ``format`` parameter for clients that cannot set headers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from rdflib import Graph, Literal
+
+from ..errors import NotAcceptableError
+from ..namespaces import PREFIXES
+from ..results import QueryResult
+
+#: Media types of SELECT and ASK answers, in the order the server prefers them.
+RESULT_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+#: Media types of RDF graphs, in the order the server prefers them, with rdflib's format names.
+GRAPH_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+#: Other names clients use for the same media types.
+_ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/json+ld": "application/ld+json",
+}
+#: The ``format`` parameter's short names.
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+_GRAPH_FORMAT_FOR_RESULTS = {"application/sparql-results+json": "application/ld+json"}
+
+
+def offered_types(form: str) -> tuple[str, ...]:
+    """The media types an answer of query form ``form`` can be written in, preferred first."""
+    return tuple(GRAPH_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+
+
+def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
+    """The offered media type the ``Accept`` header ranks highest (the first offered when there is no
+    header), or ``None`` when it accepts none of them. The most specific range decides each type's rank."""
+    if not accept or not accept.strip():
+        return offered[0]
+    ranges = []
+    for part in accept.split(","):
+        media, _, parameters = part.strip().partition(";")
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            key, _, value = parameter.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    quality = 0.0
+        media = media.strip().lower()
+        ranges.append((_ALIASES.get(media, media), quality))
+    best, best_quality = None, 0.0
+    for candidate in offered:
+        quality = _quality(candidate, ranges)
+        if quality > best_quality:
+            best, best_quality = candidate, quality
+    return best
+
+
+def _quality(candidate: str, ranges: Sequence[tuple[str, float]]) -> float:
+    kind = candidate.partition("/")[0]
+    specificity, quality = -1, 0.0
+    for media, value in ranges:
+        if media == candidate:
+            rank = 2
+        elif media == f"{kind}/*":
+            rank = 1
+        elif media == "*/*":
+            rank = 0
+        else:
+            continue
+        if rank > specificity:
+            specificity, quality = rank, value
+    return quality
+
+
+def media_type_for_format(name: str, form: str) -> str | None:
+    """The media type a ``format`` parameter names for an answer of ``form``, or ``None`` if it fits not."""
+    media = FORMAT_NAMES.get(name.lower())
+    if form in ("CONSTRUCT", "DESCRIBE") and media in _GRAPH_FORMAT_FOR_RESULTS:
+        media = _GRAPH_FORMAT_FOR_RESULTS[media]  # format=json on a graph means JSON-LD
+    return media if media in offered_types(form) else None
+
+
+def answer_type(form: str, accept: str | None, format_name: str | None) -> str:
+    """The media type to write an answer of ``form`` in, from the ``format`` parameter or ``Accept``."""
+    offered = offered_types(form)
+    if format_name:
+        media = media_type_for_format(format_name, form)
+        if media is None:
+            raise NotAcceptableError(
+                f"A {form} answer cannot be written as format={format_name}; "
+                f"it comes as: {', '.join(offered)}."
+            )
+        return media
+    media = negotiate(accept, offered)
+    if media is None:
+        raise NotAcceptableError(
+            f"None of the types in the Accept header ({accept}) fits a {form} answer, "
+            f"which comes as: {', '.join(offered)}."
+        )
+    return media
+
+
+def write_answer(form: str, result: QueryResult, media_type: str) -> bytes:
+    """The answer to a query of ``form`` in ``media_type`` (one of :func:`offered_types`)."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return write_graph(result.rows, media_type)
+    if form == "ASK":
+        return _write_boolean(bool(result.rows and result.rows[0][0] == Literal(True)), media_type)
+    writers = {
+        "application/sparql-results+json": result.to_json,
+        "application/sparql-results+xml": result.to_xml,
+        "text/csv": result.to_csv,
+        "text/tab-separated-values": result.to_tsv,
+    }
+    return writers[media_type]().encode("utf-8")
+
+
+def write_graph(triples: Sequence[Sequence[object]], media_type: str) -> bytes:
+    """``triples`` as an RDF document in ``media_type`` (one of :data:`GRAPH_TYPES`), our prefixes bound."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for triple in triples:
+        graph.add(tuple(triple))  # type: ignore[arg-type]
+    text = graph.serialize(format=GRAPH_TYPES[media_type])
+    return text.encode("utf-8")
+
+
+def _write_boolean(answer: bool, media_type: str) -> bytes:
+    word = "true" if answer else "false"
+    if media_type == "application/sparql-results+json":
+        return (json.dumps({"head": {}, "boolean": answer}) + "\n").encode("utf-8")
+    if media_type == "application/sparql-results+xml":
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+            f"  <head/>\n  <boolean>{word}</boolean>\n</sparql>\n"
+        ).encode()
+    if media_type == "text/csv":
+        return f"_askResult\r\n{word}\r\n".encode()
+    return f"?_askResult\n{word}\n".encode()

@@ -1,0 +1,212 @@
+"""Queries run in worker processes, so that a query past its time limit can be stopped for good.
+
+Neither rdflib nor pyoxigraph can interrupt a running query, so each worker is a process holding its own
+copy of the store. The server hands a query to an idle worker and waits at most the time limit; a worker
+that does not answer in time is killed and replaced, and the server stays up. Workers also do the work
+that costs CPU (checking the query, running it, writing the answer), so the event loop never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import multiprocessing.connection
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import (
+    LiberteraError,
+    NotAcceptableError,
+    QueryError,
+    QueryRefusedError,
+    QueryTimeoutError,
+    ReadOnlyError,
+)
+from ..inspection import QueryDataset, inspect_query
+from ..results import QueryResult
+
+#: The errors a worker reports, by class name; any other is a QueryError.
+_ERRORS: dict[str, type[QueryError]] = {
+    cls.__name__: cls
+    for cls in (QueryError, QueryRefusedError, QueryTimeoutError, ReadOnlyError, NotAcceptableError)
+}
+
+#: How long a new worker may take to load the store before the server gives up on it, in seconds.
+_START_TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query for a worker: its text, the dataset the request names, and the limits that apply."""
+
+    text: str
+    dataset: QueryDataset | None = None
+    max_rows: int | None = None
+    #: IRI prefixes a ``SERVICE`` may call; any other SERVICE is refused.
+    allowed_services: tuple[str, ...] = ()
+    #: The client's ``Accept`` header, and its ``format`` parameter (which wins), for the answer's format.
+    accept: str | None = None
+    format_name: str | None = None
+    #: Return the :class:`QueryResult` itself rather than a written answer.
+    raw: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a worker returns: the query's form and either the written answer or the result itself."""
+
+    form: str
+    result: QueryResult | None = None
+    body: bytes = b""
+    media_type: str = ""
+    #: Rows or triples in the answer, and whether the store had more than the job's ``max_rows``.
+    count: int = 0
+    truncated: bool = False
+
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: multiprocessing.connection.Connection
+    busy: bool = field(default=False)
+
+
+class WorkerPool:
+    """``size`` worker processes, each with the store (``memory`` or ``oxigraph``) loaded from N-Quads."""
+
+    def __init__(self, store_kind: str, nquads: bytes, *, size: int = 2, timeout: float = 30.0):
+        self.store_kind = store_kind
+        self.nquads = nquads
+        self.size = size
+        self.timeout = timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._workers: list[_Worker] = []
+        self._replacements: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Start every worker and wait until each has loaded the store."""
+        self._idle = asyncio.Queue()
+        workers = await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size)))
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def run(self, job: QueryJob) -> Answer:
+        """Run ``job`` on an idle worker; raises the worker's :class:`LiberteraError`, or a timeout."""
+        assert self._idle is not None, "start the pool first"
+        worker = await self._idle.get()
+        try:
+            reply = await asyncio.to_thread(self._ask, worker, job)
+        except QueryTimeoutError:
+            self._replace(worker)
+            raise
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise QueryError("The query stopped the process that ran it (out of memory?).") from None
+        self._idle.put_nowait(worker)
+        if isinstance(reply, Answer):
+            return reply
+        kind, message = reply
+        raise _ERRORS.get(kind, QueryError)(message)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        for task in self._replacements:
+            task.cancel()
+        for worker in self._workers:
+            worker.process.kill()
+            worker.process.join(timeout=5)
+        self._workers.clear()
+
+    def _ask(self, worker: _Worker, job: QueryJob) -> Answer | tuple[str, str]:
+        worker.connection.send(job)
+        if not worker.connection.poll(self.timeout):
+            raise QueryTimeoutError(
+                f"The query ran past the time limit of {self.timeout:g} seconds and was stopped. "
+                "Make it more selective (a LIMIT, fewer unbound patterns) or ask for less."
+            )
+        reply: Answer | tuple[str, str] = worker.connection.recv()
+        return reply
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start another in the background; requests wait for an idle one meanwhile."""
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        self._workers.remove(worker)
+
+        async def replace() -> None:
+            fresh = await asyncio.to_thread(self._spawn)
+            assert self._idle is not None
+            self._idle.put_nowait(fresh)
+
+        task = asyncio.get_running_loop().create_task(replace())
+        self._replacements.add(task)
+        task.add_done_callback(self._replacements.discard)
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve, args=(child, self.store_kind, self.nquads), name="libertera-kg-query", daemon=True
+        )
+        process.start()
+        child.close()
+        if not parent.poll(_START_TIMEOUT) or parent.recv() != "ready":
+            process.kill()
+            raise LiberteraError(f"A query worker did not start within {_START_TIMEOUT} seconds.")
+        worker = _Worker(process, parent)
+        self._workers.append(worker)
+        return worker
+
+
+def _serve(connection: multiprocessing.connection.Connection, store_kind: str, nquads: bytes) -> None:
+    """A worker's life: load the store, then answer jobs until the connection closes."""
+    store = _open_store(store_kind, nquads)
+    connection.send("ready")
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        try:
+            reply: Answer | tuple[str, str] = run_job(store, job)
+        except LiberteraError as exc:  # sent as (kind, message): not every error class can be pickled
+            reply = (type(exc).__name__, str(exc))
+        except Exception as exc:  # an engine's own error while evaluating: report it, keep serving
+            reply = ("QueryError", f"The query failed while running: {' '.join(str(exc).split())[:500]}")
+        connection.send(reply)
+
+
+def _open_store(store_kind: str, nquads: bytes) -> Any:
+    from rdflib import Dataset
+
+    from ..stores import MemoryStore, OxigraphStore
+
+    if store_kind == "oxigraph":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        return OxigraphStore(store)
+    dataset = Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    return MemoryStore(dataset)
+
+
+def run_job(store: Any, job: QueryJob) -> Answer:
+    """Check ``job`` against the policy, run it on ``store`` and write its answer (what a worker does)."""
+    from .formats import answer_type, write_answer
+
+    shape = inspect_query(job.text)
+    for service in shape.services:
+        if service.startswith("?") or not service.startswith(job.allowed_services or ("\0",)):
+            allowed = ", ".join(job.allowed_services) or "none"
+            raise QueryRefusedError(
+                f"The query calls SERVICE {service if service.startswith('?') else f'<{service}>'}, "
+                f"which this server does not allow (allowed IRI prefixes: {allowed})."
+            )
+    media_type = None if job.raw else answer_type(shape.form, job.accept, job.format_name)
+    result = store.sparql(job.text, dataset=job.dataset, max_rows=job.max_rows)
+    if media_type is None:
+        return Answer(shape.form, result=result, count=len(result), truncated=result.truncated)
+    body = write_answer(shape.form, result, media_type)
+    return Answer(shape.form, None, body, media_type, len(result), result.truncated)
