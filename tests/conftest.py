@@ -72,24 +72,22 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path, 
 UNION = ("--union-default-graph",)
 
 
-@pytest.fixture(scope="session")
-def sparql_endpoint(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Oxigraph server on 127.0.0.1, loaded with our published N-Quads dump; yields its query URL."""
+def start_oxigraph(folder: Path, data: Path, *options: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """A real Oxigraph server on 127.0.0.1 holding ``data`` (any RDF file it reads); its base URL and
+    process. ``options`` go to ``oxigraph serve-read-only`` (such as ``--union-default-graph``)."""
     binary = oxigraph_server_binary()
     if binary is None:
         pytest.skip(
             "the Oxigraph server is not installed: pip install 'libertera-kg[test]' (package oxigraph)"
         )
-    root = tmp_path_factory.mktemp("oxigraph-server")
-    publish(kg.dataset, root / "dist")
-    location = root / "store"
+    location = folder / "store"
     subprocess.run(
-        [str(binary), "load", "--location", str(location), "--file", str(root / "dist" / "libertera.nq")],
+        [str(binary), "load", "--location", str(location), "--file", str(data)],
         check=True,
         capture_output=True,
     )
     port = free_loopback_port()
-    log = root / "server.log"
+    log = folder / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             [
@@ -99,18 +97,36 @@ def sparql_endpoint(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
                 str(location),
                 "--bind",
                 f"127.0.0.1:{port}",
-                *UNION,
+                *options,
             ],
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}/query"
+    base = f"http://127.0.0.1:{port}/"
     try:
-        wait_until_answering(url, process, log)
-        yield url
-    finally:
-        process.terminate()
+        wait_until_answering(base + "query", process, log)
+    except BaseException:
+        process.kill()
+        raise
+    return base, process
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
         process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def sparql_endpoint(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on 127.0.0.1, loaded with our published N-Quads dump; yields its query URL."""
+    root = tmp_path_factory.mktemp("oxigraph-server")
+    publish(kg.dataset, root / "dist")
+    base, process = start_oxigraph(root, root / "dist" / "libertera.nq", *UNION)
+    yield base + "query"
+    stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -135,11 +151,7 @@ class RunningServer:
         self.log = log
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process)
 
 
 def start_our_server(folder: Path, *options: str) -> RunningServer:
@@ -174,3 +186,17 @@ def our_oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ru
     server = start_our_server(tmp_path_factory.mktemp("serve-oxigraph"), "--store", "oxigraph")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def launch() -> Launcher:
+    """Start servers from a test module: ours (``launch.ours``) and Oxigraph's (``launch.oxigraph``)."""
+    return Launcher()
+
+
+class Launcher:
+    """The server starters, for modules whose fixtures need their own servers."""
+
+    ours = staticmethod(start_our_server)
+    oxigraph = staticmethod(start_oxigraph)
+    stop = staticmethod(stop)
