@@ -3,6 +3,7 @@ in every kind of store, including a real Oxigraph server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import socket
 import subprocess
@@ -152,6 +153,31 @@ class RunningServer:
 
     def stop(self) -> None:
         stop(self.process)
+
+    def dataset_hash(self) -> str:
+        """A hash of every triple the server holds, read in pages that fit under any row cap. Triples
+        with a blank node, which each worker labels anew, count by number."""
+        import httpx
+
+        digest = hashlib.sha256()
+        with httpx.Client(base_url=self.url, timeout=60) as client:
+            blank = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }"
+            counted = client.get("sparql", params={"query": blank}, headers={"Accept": "text/csv"})
+            digest.update(counted.content)
+            for offset in range(0, 1_000_000, 400):
+                page = (
+                    "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER (!isBlank(?s) && !isBlank(?o)) } "
+                    f"ORDER BY ?s ?p ?o LIMIT 400 OFFSET {offset}"
+                )
+                answer = client.get(
+                    "sparql", params={"query": page}, headers={"Accept": "text/tab-separated-values"}
+                )
+                assert answer.status_code == 200, answer.text
+                lines = answer.text.splitlines()[1:]
+                digest.update("\n".join(lines).encode())
+                if len(lines) < 400:
+                    return digest.hexdigest()
+        raise AssertionError("the server holds more triples than the test expects")
 
 
 def start_our_server(folder: Path, *options: str) -> RunningServer:

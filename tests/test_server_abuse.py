@@ -1,0 +1,147 @@
+"""The server under load and abuse, on 127.0.0.1, bounded in count: concurrent clients get every answer
+right, attacks on every route get a 4xx, random parameters never cause a server error, and the data stays
+the same throughout."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from libertera_kg import connect, list_queries
+
+if TYPE_CHECKING:
+    from conftest import RunningServer
+
+RESULTS_JSON = "application/sparql-results+json"
+CASES = "SELECT ?case WHERE { ?case a <https://w3id.org/libertera/ontology#Case> }"
+CLIENTS = 20
+REQUESTS_EACH = 50
+
+
+def _mixed_requests() -> list[tuple[str, str, dict[str, object], Callable[[httpx.Response], bool]]]:
+    """Requests of every kind the server answers, each with a check of its answer."""
+    by_country = connect().query("cases-by-country", country="BR").to_csv()
+    return [
+        (
+            "GET",
+            "sparql",
+            {"params": {"query": CASES}, "headers": {"Accept": RESULTS_JSON}},
+            lambda r: len(r.json()["results"]["bindings"]) == 5,
+        ),
+        (
+            "POST",
+            "sparql",
+            {"data": {"query": "ASK { ?c a <https://w3id.org/libertera/ontology#Case> }"}},
+            lambda r: r.json()["boolean"] is True,
+        ),
+        (
+            "POST",
+            "sparql",
+            {
+                "content": "CONSTRUCT { ?c a ?t } WHERE { ?c a ?t . FILTER (?t = "
+                "<https://w3id.org/libertera/ontology#Case>) }",
+                "headers": {"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+            },
+            lambda r: len(r.text.strip().splitlines()) == 5,
+        ),
+        (
+            "GET",
+            "queries/cases-by-country",
+            {"params": {"country": "BR"}, "headers": {"Accept": "text/csv"}},
+            lambda r: r.text == by_country,
+        ),
+        ("GET", "id/country/BR", {"headers": {"Accept": "text/html"}}, lambda r: "<h1>Brazil" in r.text),
+        ("GET", "id/country/MX", {"headers": {"Accept": "text/turtle"}}, lambda r: '"MX"' in r.text),
+        ("GET", ".well-known/void", {}, lambda r: "void:triples" in r.text),
+        ("GET", "queries", {}, lambda r: len(r.json()["queries"]) >= 15),
+    ]
+
+
+def test_twenty_concurrent_clients_get_every_answer_right(our_server: RunningServer) -> None:
+    before = our_server.dataset_hash()
+    kinds = _mixed_requests()
+
+    def client(seed: int) -> list[str]:
+        problems = []
+        chooser = random.Random(seed)
+        with httpx.Client(base_url=our_server.url, timeout=120) as http:
+            for _ in range(REQUESTS_EACH):
+                method, path, options, check = chooser.choice(kinds)
+                answer = http.request(method, path, **options)  # type: ignore[arg-type]
+                if answer.status_code != 200 or not check(answer):
+                    problems.append(f"{method} {path}: {answer.status_code} {answer.text[:200]}")
+        return problems
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        problems = [p for found in pool.map(client, range(CLIENTS)) for p in found]
+    assert problems == []
+    assert our_server.dataset_hash() == before
+
+
+ROUTES = [
+    "",
+    "sparql",
+    "queries",
+    "queries/countries",
+    "id/country/BR",
+    ".well-known/void",
+    "dumps/libertera.nt",
+]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_updates_are_refused_on_every_route(our_server: RunningServer, route: str) -> None:
+    before = our_server.dataset_hash()
+    update = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+    with httpx.Client(base_url=our_server.url, timeout=60) as http:
+        answers = [
+            http.post(route, data={"update": update}),
+            http.post(route, content=update, headers={"Content-Type": "application/sparql-update"}),
+            http.put(
+                route, content="<urn:x:a> <urn:x:b> <urn:x:c> .", headers={"Content-Type": "text/turtle"}
+            ),
+            http.delete(route),
+            http.patch(route, content=update),
+        ]
+        after = http.get("sparql", params={"query": CASES}, headers={"Accept": RESULTS_JSON})
+    for answer in answers:
+        assert 400 <= answer.status_code < 500, f"{answer.request.method} /{route}: {answer.status_code}"
+    assert len(after.json()["results"]["bindings"]) == 5
+    assert our_server.dataset_hash() == before
+
+
+QUERY_NAMES = [query.name for query in list_queries()]
+PARAMETER_NAMES = sorted({p.name for query in list_queries() for p in query.parameters} | {"format"})
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    name=st.sampled_from(QUERY_NAMES),
+    params=st.dictionaries(
+        st.one_of(st.sampled_from(PARAMETER_NAMES), st.text(min_size=1, max_size=12)),
+        st.one_of(
+            st.text(max_size=40), st.integers().map(str), st.sampled_from(["BR", "json", "2025-11-10"])
+        ),
+        max_size=3,
+    ),
+    accept=st.sampled_from(["*/*", RESULTS_JSON, "text/csv", "image/png", "", "text/html;q=0.1, */*;q=x"]),
+)
+def test_random_parameters_never_cause_a_server_error(
+    our_server: RunningServer, name: str, params: dict[str, str], accept: str
+) -> None:
+    answer = httpx.get(
+        our_server.url + f"queries/{name}", params=params, headers={"Accept": accept}, timeout=60
+    )
+    assert answer.status_code in (200, 400, 406), f"{answer.status_code}: {answer.text[:300]}"
+    assert answer.text
