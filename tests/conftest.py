@@ -112,6 +112,31 @@ def start_oxigraph(folder: Path, data: Path, *options: str) -> tuple[str, subpro
     return base, process
 
 
+def start_empty_oxigraph(folder: Path) -> tuple[str, subprocess.Popen[bytes]]:
+    """A writable, empty Oxigraph server on 127.0.0.1 (in memory) whose queries see the union of its
+    graphs; its base URL (``query``, ``store``) and process."""
+    binary = oxigraph_server_binary()
+    if binary is None:
+        pytest.skip(
+            "the Oxigraph server is not installed: pip install 'libertera-kg[test]' (package oxigraph)"
+        )
+    port = free_loopback_port()
+    log = folder / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(binary), "serve", "--bind", f"127.0.0.1:{port}", *UNION],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_answering(base + "query", process, log)
+    except BaseException:
+        process.kill()
+        raise
+    return base, process
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -225,4 +250,5 @@ class Launcher:
 
     ours = staticmethod(start_our_server)
     oxigraph = staticmethod(start_oxigraph)
+    empty_oxigraph = staticmethod(start_empty_oxigraph)
     stop = staticmethod(stop)

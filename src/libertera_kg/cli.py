@@ -252,6 +252,33 @@ def _docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _push(args: argparse.Namespace) -> int:
+    """Load the graph into a SPARQL 1.1 store, one named graph per source, and check what it holds."""
+    from .graph import load
+    from .push import Credentials, push
+
+    credentials = Credentials.from_environment(args.user, args.password_env, args.token_env)
+    pushed = push(
+        load().dataset,
+        args.endpoint,
+        graph_store=args.graph_store,
+        credentials=credentials,
+        timeout=args.timeout,
+        progress=print,
+    )
+    short = [graph for graph in pushed if not graph.complete]
+    for graph in short:
+        print(
+            f"libertera-kg: <{graph.name}>: sent {graph.sent} triples, the store holds {graph.held}",
+            file=sys.stderr,
+        )
+    if short:
+        return EXIT_CHECK_FAILED
+    total = sum(graph.sent for graph in pushed)
+    print(f"pushed {len(pushed)} graphs ({total} triples); {args.endpoint} holds every one of them")
+    return EXIT_OK
+
+
 def _serve(args: argparse.Namespace) -> int:
     """Serve the graph over HTTP until interrupted."""
     try:
@@ -401,6 +428,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--workers", type=_positive_int, default=2, help="query worker processes (default: 2)")
     serve.set_defaults(run=_serve)
+
+    push = commands.add_parser(
+        "push", help="load the graph into a SPARQL 1.1 store (Graph Store Protocol), one graph per source"
+    )
+    push.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query endpoint")
+    push.add_argument(
+        "--graph-store",
+        metavar="URL",
+        help="the store's Graph Store Protocol address (default: the endpoint; Oxigraph: /store)",
+    )
+    push.add_argument("--user", help="user name for HTTP Basic authentication")
+    push.add_argument(
+        "--password-env",
+        default="LIBERTERA_KG_PASSWORD",
+        metavar="VARIABLE",
+        help="environment variable holding the password (default: LIBERTERA_KG_PASSWORD)",
+    )
+    push.add_argument(
+        "--token-env",
+        default="LIBERTERA_KG_TOKEN",
+        metavar="VARIABLE",
+        help="environment variable holding a bearer token (default: LIBERTERA_KG_TOKEN)",
+    )
+    push.add_argument(
+        "--timeout", type=_positive_number, default=120.0, metavar="SECONDS", help="per request"
+    )
+    push.set_defaults(run=_push)
 
     docs = commands.add_parser("docs", help="write HTML documentation of the ontology (needs the docs extra)")
     docs.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write index.html into")

@@ -1,0 +1,64 @@
+"""Pushing the graph into another SPARQL 1.1 store over the Graph Store Protocol: a real, writable Oxigraph
+server on 127.0.0.1, which then answers every canned query as our own stores do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from libertera_kg import connect, list_queries
+from libertera_kg.cli import main
+from libertera_kg.push import Credentials
+
+if TYPE_CHECKING:
+    from conftest import Launcher
+
+
+@pytest.fixture
+def empty_store(launch: Launcher, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base, process = launch.empty_oxigraph(tmp_path_factory.mktemp("empty-oxigraph"))
+    yield base
+    launch.stop(process)
+
+
+def test_a_pushed_store_answers_every_canned_query_as_ours(
+    empty_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = ["push", "--endpoint", empty_store + "query", "--graph-store", empty_store + "store"]
+    assert main(command) == 0
+    output = capsys.readouterr().out
+    assert "pushed 3 graphs" in output
+    assert "https://w3id.org/libertera/graph/news-article-libertera-3" in output
+    remote, local = connect(endpoint=empty_store + "query"), connect()
+    for canned in list_queries():
+        assert remote.query(canned.name).rows == local.query(canned.name).rows, canned.name
+    # Pushing again replaces each graph: the store holds the same triples, not twice as many.
+    assert main(command) == 0
+    total = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert remote.sparql(total).rows == local.sparql(total).rows
+
+
+def test_a_wrong_graph_store_address_is_a_clear_error(
+    empty_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["push", "--endpoint", empty_store + "query", "--graph-store", empty_store + "nowhere"]) == 2
+    error = capsys.readouterr().err
+    assert "refused the PUT" in error
+    assert "--graph-store" in error
+    assert "Traceback" not in error
+
+
+def test_an_unreachable_store_is_named(unused_loopback_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["push", "--endpoint", unused_loopback_url]) == 2
+    assert "Cannot reach the graph store" in capsys.readouterr().err
+
+
+def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORE_PASSWORD", "s3cret")
+    basic = Credentials.from_environment("ana", "STORE_PASSWORD", "NO_SUCH_TOKEN")
+    assert basic.header() == "Basic YW5hOnMzY3JldA=="
+    monkeypatch.setenv("STORE_TOKEN", "abc")
+    assert Credentials.from_environment(None, "NONE", "STORE_TOKEN").header() == "Bearer abc"
+    assert Credentials().header() is None
