@@ -73,33 +73,22 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path, 
 UNION = ("--union-default-graph",)
 
 
-def start_oxigraph(folder: Path, data: Path, *options: str) -> tuple[str, subprocess.Popen[bytes]]:
-    """A real Oxigraph server on 127.0.0.1 holding ``data`` (any RDF file it reads); its base URL and
-    process. ``options`` go to ``oxigraph serve-read-only`` (such as ``--union-default-graph``)."""
+def _oxigraph_or_skip() -> Path:
     binary = oxigraph_server_binary()
     if binary is None:
         pytest.skip(
             "the Oxigraph server is not installed: pip install 'libertera-kg[test]' (package oxigraph)"
         )
-    location = folder / "store"
-    subprocess.run(
-        [str(binary), "load", "--location", str(location), "--file", str(data)],
-        check=True,
-        capture_output=True,
-    )
+    return binary
+
+
+def _run_oxigraph(folder: Path, *arguments: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """``oxigraph ARGUMENTS --bind`` a free loopback port, once it answers: its base URL and process."""
     port = free_loopback_port()
     log = folder / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [
-                str(binary),
-                "serve-read-only",
-                "--location",
-                str(location),
-                "--bind",
-                f"127.0.0.1:{port}",
-                *options,
-            ],
+            [str(_oxigraph_or_skip()), *arguments, "--bind", f"127.0.0.1:{port}"],
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -110,31 +99,24 @@ def start_oxigraph(folder: Path, data: Path, *options: str) -> tuple[str, subpro
         process.kill()
         raise
     return base, process
+
+
+def start_oxigraph(folder: Path, data: Path, *options: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """A real, read-only Oxigraph server on 127.0.0.1 holding ``data`` (any RDF file it reads); its base
+    URL and process. ``options`` go to ``oxigraph serve-read-only`` (such as ``--union-default-graph``)."""
+    location = folder / "store"
+    subprocess.run(
+        [str(_oxigraph_or_skip()), "load", "--location", str(location), "--file", str(data)],
+        check=True,
+        capture_output=True,
+    )
+    return _run_oxigraph(folder, "serve-read-only", "--location", str(location), *options)
 
 
 def start_empty_oxigraph(folder: Path) -> tuple[str, subprocess.Popen[bytes]]:
     """A writable, empty Oxigraph server on 127.0.0.1 (in memory) whose queries see the union of its
     graphs; its base URL (``query``, ``store``) and process."""
-    binary = oxigraph_server_binary()
-    if binary is None:
-        pytest.skip(
-            "the Oxigraph server is not installed: pip install 'libertera-kg[test]' (package oxigraph)"
-        )
-    port = free_loopback_port()
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(binary), "serve", "--bind", f"127.0.0.1:{port}", *UNION],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_answering(base + "query", process, log)
-    except BaseException:
-        process.kill()
-        raise
-    return base, process
+    return _run_oxigraph(folder, "serve", *UNION)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
