@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 from typing import TYPE_CHECKING
 
 import httpx
@@ -14,6 +15,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
 
 from libertera_kg import connect
+from libertera_kg.cli import main
 
 if TYPE_CHECKING:
     from conftest import RunningServer
@@ -460,3 +462,26 @@ def test_the_oxigraph_store_serves_the_same_answers(
     assert page.status_code == 200
     assert "<h1>Brazil" in page.text
     assert canned.text == connect().query("cases-by-country", country="BR").to_csv()
+
+
+# The command line
+
+
+def test_serve_refuses_an_address_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    error = capsys.readouterr().err
+    assert f"Cannot listen on 127.0.0.1:{port}" in error
+    assert "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--port", "0"], ["--port", "70000"], ["--timeout", "-1"], ["--store", "postgres"], ["--max-rows", "x"]],
+)
+def test_serve_refuses_bad_options(options: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", *options])
+    assert stopped.value.code == 2
+    assert options[0] in capsys.readouterr().err

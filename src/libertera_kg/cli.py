@@ -412,10 +412,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--allow-service",
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
         metavar="IRI-PREFIX",
-        help="let SERVICE call endpoints whose IRI starts with this prefix (repeatable; none by default)",
+        help="let SERVICE call endpoints whose IRI starts with one of these prefixes (none by default)",
     )
     serve.add_argument(
         "--max-rows", type=_positive_int, default=10_000, help="rows an answer holds at most (default: 10000)"

@@ -534,8 +534,19 @@ def local_href(iri: str) -> str:
 
 
 def serve(settings: ServerSettings) -> None:
-    """Run the server with uvicorn until interrupted."""
+    """Run the server with uvicorn until interrupted; an address in use is reported before anything loads."""
+    import socket
+
     import uvicorn
+
+    try:
+        with socket.create_server((settings.host, settings.port)):
+            pass
+    except OSError as exc:
+        raise LiberteraError(
+            f"Cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}. "
+            "Choose another --port or --host, or stop the program using it."
+        ) from None
 
     uvicorn.run(
         create_app(settings),
