@@ -24,6 +24,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/views.py
+	$(BIN)/python bench/endpoint.py
 
 docs: $(VENV)/.installed-test
 	$(BIN)/libertera-kg docs -o dist/docs
