@@ -252,6 +252,15 @@ def _docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _synth(args: argparse.Namespace) -> int:
+    """Write a synthetic graph of made-up operations, for tests and benchmarks at any size."""
+    from .synth import write_synthetic
+
+    quads = write_synthetic(args.operations, args.seed, Path(args.output))
+    print(f"wrote {args.output}: {args.operations} synthetic operations, {quads} quads (seed {args.seed})")
+    return EXIT_OK
+
+
 def _push(args: argparse.Namespace) -> int:
     """Load the graph into a SPARQL 1.1 store, one named graph per source, and check what it holds."""
     from .graph import load
@@ -429,6 +438,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--workers", type=_positive_int, default=2, help="query worker processes (default: 2)")
     serve.set_defaults(run=_serve)
+
+    synth = commands.add_parser(
+        "synth", help="write a synthetic graph of made-up operations that conforms to the shapes (N-Quads)"
+    )
+    synth.add_argument(
+        "--operations", type=_positive_int, required=True, metavar="N", help="how many (1 or more)"
+    )
+    synth.add_argument("--seed", type=int, default=0, help="the same seed gives the same graph (default: 0)")
+    synth.add_argument("-o", "--output", required=True, metavar="FILE.nq", help="the N-Quads file to write")
+    synth.set_defaults(run=_synth)
 
     push = commands.add_parser(
         "push", help="load the graph into a SPARQL 1.1 store (Graph Store Protocol), one graph per source"

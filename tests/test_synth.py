@@ -1,0 +1,88 @@
+"""Synthetic data: deterministic for a seed, in our ontology, conforming to the shapes and the quality
+checks beside the shipped graph, with quotes that cut exactly their words out of each report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from libertera_kg import KnowledgeGraph, load, run_all_checks, validate
+from libertera_kg.cli import main
+from libertera_kg.stores import MemoryStore
+from libertera_kg.synth import synthesize, write_synthetic
+
+
+@pytest.fixture(scope="module")
+def combined() -> KnowledgeGraph:
+    """The shipped graph with five synthetic operations added, one named graph per report."""
+    kg = load()
+    for graph in synthesize(5, 11, kg).graphs():
+        target = kg.dataset.graph(graph.identifier)
+        for triple in graph:
+            target.add(triple)
+    return kg
+
+
+def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_data(tmp_path: Path) -> None:
+    first, again, other = tmp_path / "a.nq", tmp_path / "b.nq", tmp_path / "c.nq"
+    quads = write_synthetic(3, 42, first)
+    write_synthetic(3, 42, again)
+    write_synthetic(3, 43, other)
+    assert first.read_bytes() == again.read_bytes()
+    assert first.read_bytes() != other.read_bytes()
+    assert quads == len(first.read_text().splitlines()) > 1500
+    assert "_:" not in first.read_text()  # no blank nodes, so no random labels
+
+
+def test_synthetic_data_conforms_to_the_shapes_and_passes_the_checks(combined: KnowledgeGraph) -> None:
+    report = validate(combined)
+    assert report.conforms
+    assert [r for r in report.results if "synthetic" in r.focus] == []
+    assert run_all_checks(combined) == []
+
+
+def test_each_operation_has_figures_of_every_bound_kind_and_cases(combined: KnowledgeGraph) -> None:
+    store = MemoryStore(combined.dataset)
+    answer = store.sparql(
+        """PREFIX lt: <https://w3id.org/libertera/ontology#>
+        PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+        SELECT ?op (COUNT(DISTINCT ?case) AS ?cases) (COUNT(DISTINCT ?kind) AS ?kinds)
+        WHERE {
+          ?op a lt:Operation . FILTER (STRSTARTS(STR(?op), "https://w3id.org/libertera/id/operation/synthetic-"))
+          ?case sem:subEventOf ?op ; a lt:Case .
+          ?figure lt:figureOf/(sem:subEventOf?) ?op ; lt:boundKind ?kind .
+        }
+        GROUP BY ?op ORDER BY ?op"""
+    ).to_dicts()
+    assert len(answer) == 5
+    for row in answer:
+        assert row["cases"] >= 2
+        assert row["kinds"] == 2  # exact and more-than
+
+
+def test_quotes_cut_their_words_out_of_the_report(combined: KnowledgeGraph) -> None:
+    store = MemoryStore(combined.dataset)
+    rows = store.sparql(
+        """PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?exact ?start ?end ?text WHERE {
+          ?quote oa:hasSource ?source ; oa:hasSelector ?q , ?p .
+          ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end .
+          ?source <https://schema.org/text> ?text .
+          FILTER (STRSTARTS(STR(?source), "https://w3id.org/libertera/id/source/synthetic-"))
+        }"""
+    ).to_dicts()
+    assert len(rows) > 50
+    for row in rows:
+        assert str(row["text"])[int(row["start"]) : int(row["end"])] == row["exact"]
+
+
+def test_synth_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "synthetic.nq"
+    assert main(["synth", "--operations", "2", "--seed", "5", "-o", str(path)]) == 0
+    assert "2 synthetic operations" in capsys.readouterr().out
+    assert len(Dataset().parse(path, format="nquads")) > 1000
+    assert main(["synth", "--operations", "2", "-o", str(tmp_path / "synthetic.ttl")]) == 2
+    assert "N-Quads" in capsys.readouterr().err
+    assert not (tmp_path / "synthetic.ttl").exists()
