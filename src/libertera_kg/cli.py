@@ -252,6 +252,15 @@ def _docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_into_store(args: argparse.Namespace) -> int:
+    """Load RDF files into the oxigraph store on disk, streaming, for querying at scale."""
+    from .loading import load_files
+
+    for item in load_files(Path(args.location), [Path(f) for f in args.files]):
+        print(f"loaded {item.path}: {item.quads:,} quads (the store holds {item.store_size:,})")
+    return EXIT_OK
+
+
 def _synth(args: argparse.Namespace) -> int:
     """Write a synthetic graph of made-up operations, for tests and benchmarks at any size."""
     from .synth import write_synthetic
@@ -438,6 +447,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--workers", type=_positive_int, default=2, help="query worker processes (default: 2)")
     serve.set_defaults(run=_serve)
+
+    load = commands.add_parser(
+        "load", help="load RDF files into the oxigraph store on disk (streaming, with a progress bar)"
+    )
+    load.add_argument("files", nargs="+", metavar="FILE", help=".nq, .trig, .nt, .ttl, .rdf or .jsonld files")
+    load.add_argument(
+        "--location", required=True, metavar="DIR", help="the store's folder (new ones start with our graph)"
+    )
+    load.set_defaults(run=_load_into_store)
 
     synth = commands.add_parser(
         "synth", help="write a synthetic graph of made-up operations that conforms to the shapes (N-Quads)"
