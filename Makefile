@@ -25,6 +25,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/views.py
 	$(BIN)/python bench/endpoint.py
+	$(BIN)/python bench/scale.py
 
 docs: $(VENV)/.installed-test
 	$(BIN)/libertera-kg docs -o dist/docs
