@@ -90,20 +90,21 @@ def parse_query(text: str) -> Query:
     try:
         return translateQuery(parseQuery(text))
     except Exception as exc:  # pyparsing, rdflib and recursion errors all mean "not a query we can read"
-        if _is_update(text):
-            raise ReadOnlyError(
-                "This is a SPARQL update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE or ADD); "
-                "the data here is read-only and only queries are accepted."
-            ) from None
+        refuse_update(text)
         raise QueryError(f"The query is not valid SPARQL 1.1: {_parser_message(exc)}") from exc
 
 
-def _is_update(text: str) -> bool:
+def refuse_update(text: str) -> None:
+    """Raise :class:`ReadOnlyError` if ``text`` is a SPARQL update (for an engine that only says it is
+    not a query)."""
     try:
         parseUpdate(text)
     except Exception:  # not an update either
-        return False
-    return True
+        return
+    raise ReadOnlyError(
+        "This is a SPARQL update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE or ADD); "
+        "the data here is read-only and only queries are accepted."
+    )
 
 
 def _parser_message(exc: BaseException) -> str:

@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from .catalogue import get_query
 from .errors import MissingDependencyError, QueryError, QueryRefusedError, ReadOnlyError
-from .inspection import QueryDataset, inspect_query, parse_query
+from .inspection import QueryDataset, inspect_query, parse_query, refuse_update
 from .results import QueryResult, result_from_any
 
 if TYPE_CHECKING:
@@ -163,6 +163,8 @@ class OxigraphStore(Store):
             solutions, truncated = _capped(result, max_rows)
             rows = [tuple(convert(solution[c]) for c in columns) for solution in solutions]
         except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+            if isinstance(exc, SyntaxError):
+                refuse_update(text)
             raise QueryError(f"{label} cannot run on pyoxigraph: {_first_line(exc)}") from exc
         return result_from_any(columns, rows, truncated=truncated)
 
@@ -204,6 +206,9 @@ class EndpointStore(Store):
         client.setMethod(POST)
         client.setTimeout(int(self.timeout))
         client.setQuery(text)
+        if client.isSparqlUpdateRequest():  # never sent: this store only reads
+            refuse_update(text)
+            raise ReadOnlyError("This is a SPARQL update; the remote store is only queried from here.")
         # Sent again as protocol parameters, which mean the same: Oxigraph's server, asked for the union
         # default graph, otherwise ignores a query's FROM.
         dataset = dataset or _dataset_named_in(text)
