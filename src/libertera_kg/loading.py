@@ -34,7 +34,8 @@ _QUAD_FORMATS = {".nq", ".trig", ".jsonld"}
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """One file loaded: its path, the quads it held, and the store's size afterwards."""
+    """One file loaded: its path, the quads it held, and the store's size afterwards (named graphs and
+    the default graph that merges them)."""
 
     path: Path
     quads: int
@@ -64,7 +65,7 @@ def load_files(location: Path, files: Sequence[Path], *, progress: bool = True) 
     except ImportError:
         raise MissingDependencyError("pyoxigraph", "oxigraph", "Loading into the oxigraph store") from None
     from .graph import graph_name_for
-    from .stores import connect
+    from .stores import connect, merge_into_default_graph
 
     for path in files:
         if not path.is_file():
@@ -75,16 +76,16 @@ def load_files(location: Path, files: Sequence[Path], *, progress: bool = True) 
     for path in files:  # every file is checked before anything is written
         _check(ox, path)
     store = connect("oxigraph", path=location).store  # type: ignore[attr-defined]
-    loaded = []
+    counts: list[tuple[Path, int]] = []
     for path in files:
         fmt = getattr(ox.RdfFormat, _FORMATS[path.suffix])
         target = None if path.suffix in _QUAD_FORMATS else ox.NamedNode(str(graph_name_for(path)))
         before = len(store)
         with path.open("rb") as raw, _bar(path, progress) as bar:
             store.bulk_load(io.BufferedReader(_Progress(raw, bar.update)), format=fmt, to_graph=target)
-        store.flush()
-        loaded.append(LoadedFile(path, len(store) - before, len(store)))
-    return loaded
+        counts.append((path, len(store) - before))
+    merge_into_default_graph(store)  # queries see each triple once (see OxigraphStore)
+    return [LoadedFile(path, quads, len(store)) for path, quads in counts]
 
 
 def _check(ox: Any, path: Path) -> None:

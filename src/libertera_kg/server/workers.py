@@ -179,14 +179,10 @@ def _serve(connection: multiprocessing.connection.Connection, store_kind: str, n
 def _open_store(store_kind: str, nquads: bytes) -> Any:
     from rdflib import Dataset
 
-    from ..stores import MemoryStore, OxigraphStore
+    from ..stores import MemoryStore, oxigraph_store
 
     if store_kind == "oxigraph":
-        import pyoxigraph as ox
-
-        store = ox.Store()
-        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-        return OxigraphStore(store)
+        return oxigraph_store(nquads)
     dataset = Dataset()
     dataset.parse(data=nquads, format="nquads")
     return MemoryStore(dataset)
