@@ -65,7 +65,7 @@ def load_files(location: Path, files: Sequence[Path], *, progress: bool = True) 
     except ImportError:
         raise MissingDependencyError("pyoxigraph", "oxigraph", "Loading into the oxigraph store") from None
     from .graph import graph_name_for
-    from .stores import connect, merge_into_default_graph
+    from .stores import add_to_default_graph, connect
 
     for path in files:
         if not path.is_file():
@@ -84,7 +84,8 @@ def load_files(location: Path, files: Sequence[Path], *, progress: bool = True) 
         with path.open("rb") as raw, _bar(path, progress) as bar:
             store.bulk_load(io.BufferedReader(_Progress(raw, bar.update)), format=fmt, to_graph=target)
         counts.append((path, len(store) - before))
-    merge_into_default_graph(store)  # queries see each triple once (see OxigraphStore)
+        add_to_default_graph(store, ox.parse(path=str(path), format=fmt))  # see OxigraphStore
+        store.flush()
     return [LoadedFile(path, quads, len(store)) for path, quads in counts]
 
 
