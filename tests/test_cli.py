@@ -193,7 +193,7 @@ def test_query_on_oxigraph_on_disk_and_on_an_endpoint(
 ) -> None:
     expected = connect().query("timeline").to_csv()
     location = str(tmp_path / "store")
-    assert main(["query", "timeline", "--store", "oxigraph", "--location", location, "--format", "csv"]) == 0
+    assert main(["query", "timeline", "--store", "oxigraph", "--store-path", location, "--format", "csv"]) == 0
     assert main(["query", "timeline", "--endpoint", sparql_endpoint, "--format", "csv"]) == 0
     assert capsys.readouterr().out == expected + expected
 
@@ -205,7 +205,7 @@ def test_query_on_oxigraph_on_disk_and_on_an_endpoint(
         (["query", "cases-by-country", "-p", "country=Brazil"], "The parameter 'country' must be an ISO"),
         (["query", "cases-by-country", "-p", "country"], "The parameter '-p' must be written key=value"),
         (["query", "cases-by-country", "-p", "colour=red"], "The parameter 'colour' must be a parameter"),
-        (["query", "timeline", "--location", "x"], "only the oxigraph store can live on disk"),
+        (["query", "timeline", "--store-path", "x"], "only the oxigraph store can live on disk"),
         (["sparql", "no-such-file.rq"], "no-such-file.rq: the query file cannot be read"),
     ],
 )

@@ -26,7 +26,7 @@ def test_synthetic_data_loads_into_a_new_store_beside_our_graph(
 ) -> None:
     data, location = tmp_path / "synthetic.nq", tmp_path / "store"
     quads = write_synthetic(4, 3, data)
-    assert main(["load", str(data), "--location", str(location)]) == 0
+    assert main(["load", str(data), "--store-path", str(location)]) == 0
     out, err = capsys.readouterr()
     assert f"{quads:,} quads" in out
     assert err == ""  # no progress bar when standard error is not a terminal
@@ -40,7 +40,7 @@ def test_synthetic_data_loads_into_a_new_store_beside_our_graph(
 def test_triples_go_into_a_graph_named_after_the_file(tmp_path: Path) -> None:
     data, location = tmp_path / "mine.ttl", tmp_path / "store"
     data.write_text("<https://example.org/a> <https://example.org/b> 1 .\n", encoding="utf-8")
-    assert main(["load", str(data), "--location", str(location)]) == 0
+    assert main(["load", str(data), "--store-path", str(location)]) == 0
     answer = connect("oxigraph", path=location).sparql(
         "SELECT ?g WHERE { GRAPH ?g { <https://example.org/a> ?p ?o } }"
     )
@@ -52,13 +52,13 @@ def test_a_broken_file_names_its_line_and_leaves_the_store_unchanged(
 ) -> None:
     good, bad, location = tmp_path / "good.nt", tmp_path / "bad.nt", tmp_path / "store"
     good.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
-    assert main(["load", str(good), "--location", str(location)]) == 0
+    assert main(["load", str(good), "--store-path", str(location)]) == 0
     before = _size(location)
     bad.write_text(
         '<https://example.org/d> <https://example.org/e> <https://example.org/f> .\n<a> <b> "x .\n'
     )
     capsys.readouterr()
-    assert main(["load", str(good), str(bad), "--location", str(location)]) == 2
+    assert main(["load", str(good), str(bad), "--store-path", str(location)]) == 2
     error = capsys.readouterr().err
     assert f"{bad}, line 2" in error
     assert "Traceback" not in error
@@ -70,8 +70,8 @@ def test_unknown_file_types_and_missing_files_are_refused(
 ) -> None:
     odd = tmp_path / "data.csv"
     odd.write_text("a,b\n")
-    assert main(["load", str(odd), "--location", str(tmp_path / "store")]) == 2
+    assert main(["load", str(odd), "--store-path", str(tmp_path / "store")]) == 2
     assert "unknown RDF file type '.csv'" in capsys.readouterr().err
-    assert main(["load", str(tmp_path / "none.nq"), "--location", str(tmp_path / "store")]) == 2
+    assert main(["load", str(tmp_path / "none.nq"), "--store-path", str(tmp_path / "store")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert not (tmp_path / "store").exists()

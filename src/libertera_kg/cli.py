@@ -144,7 +144,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _store(args: argparse.Namespace) -> Store:
     from .stores import connect
 
-    return connect(args.store, endpoint=args.endpoint, path=args.location)
+    return connect(args.store, endpoint=args.endpoint, path=args.store_path)
 
 
 def _parameters(pairs: Sequence[str]) -> dict[str, str]:
@@ -235,7 +235,7 @@ def _add_store_options(parser: argparse.ArgumentParser, *, formats: Sequence[str
         "--store", choices=STORE_KINDS, default="memory", help="embedded store to load the graph into"
     )
     parser.add_argument(
-        "--location", metavar="DIR", help="keep the oxigraph store on disk in DIR (with --store oxigraph)"
+        "--store-path", metavar="DIR", help="keep the oxigraph store on disk in DIR (with --store oxigraph)"
     )
     parser.add_argument(
         "--endpoint", metavar="URL", help="query this SPARQL endpoint instead of a local store"
@@ -256,7 +256,7 @@ def _load_into_store(args: argparse.Namespace) -> int:
     """Load RDF files into the oxigraph store on disk, streaming, for querying at scale."""
     from .loading import load_files
 
-    for item in load_files(Path(args.location), [Path(f) for f in args.files]):
+    for item in load_files(Path(args.store_path), [Path(f) for f in args.files]):
         print(f"loaded {item.path}: {item.quads:,} quads (the store holds {item.store_size:,})")
     return EXIT_OK
 
@@ -453,7 +453,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("files", nargs="+", metavar="FILE", help=".nq, .trig, .nt, .ttl, .rdf or .jsonld files")
     load.add_argument(
-        "--location", required=True, metavar="DIR", help="the store's folder (new ones start with our graph)"
+        "--store-path",
+        required=True,
+        metavar="DIR",
+        help="the store's folder (new ones start with our graph)",
     )
     load.set_defaults(run=_load_into_store)
 

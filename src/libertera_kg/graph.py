@@ -191,18 +191,13 @@ class KnowledgeGraph:
             if fmt == "trig":
                 authored = Dataset()
                 parse_into(authored, path)
-                compiled = compile_source_file(
+                compile_source_file(
                     authored,
                     path=str(path),
-                    graph_name=graph_name_for(path),
+                    into=dataset.graph(graph_name_for(path)),
                     texts=source_texts,
                     statement_classes=statements,
                 )
-                target = dataset.graph(compiled.identifier)
-                for triple in compiled:
-                    target.add(triple)
-                for prefix, namespace in compiled.namespaces():
-                    dataset.bind(prefix, namespace, override=False)
             elif fmt == "nquads":
                 parse_into(dataset, path)
             else:

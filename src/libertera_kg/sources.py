@@ -90,18 +90,19 @@ def compile_source_file(
     authored: Dataset,
     *,
     path: str,
-    graph_name: URIRef,
+    into: Graph,
     texts: Mapping[URIRef, str],
     statement_classes: frozenset[URIRef],
-) -> Graph:
-    """Compile one authored TriG file (already parsed into ``authored``) into the graph it publishes.
+) -> None:
+    """Compile one authored TriG file (already parsed into ``authored``) into the graph it publishes,
+    ``into`` (written in place: copying a compiled graph costs as much as compiling it).
 
     ``texts`` maps a source IRI to its full text; ``statement_classes`` are the classes whose members are
     statements in their own right (``lt:SourcedStatement`` and its subclasses).
     """
     default = authored.graph(DATASET_DEFAULT_GRAPH_ID)
     _no_blank_nodes(default, path)
-    out = Graph(identifier=graph_name)
+    out = into
     for prefix, namespace in authored.namespaces():
         out.bind(prefix, namespace, override=False)
 
@@ -166,7 +167,6 @@ def compile_source_file(
             out.add((claim, LT.statedIn, source))
             if quote is not None:
                 out.add((claim, LT.evidence, quote))
-    return out
 
 
 def _is_source(default: Graph, node: URIRef) -> bool:

@@ -272,16 +272,13 @@ def synthesize(operations: int, seed: int, kg: KnowledgeGraph) -> Dataset:
         authored = Dataset()
         authored.parse(data=report.trig, format="trig")
         slug = str(report.source).rsplit("/", 1)[-1]
-        compiled = compile_source_file(
+        compile_source_file(
             authored,
             path=f"synthetic report {slug}",
-            graph_name=GRAPH[slug],
+            into=dataset.graph(GRAPH[slug]),
             texts={report.source: report.text},
             statement_classes=statements,
         )
-        target = dataset.graph(compiled.identifier)
-        for triple in compiled:
-            target.add(triple)
     return dataset
 
 
