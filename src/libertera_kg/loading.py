@@ -9,7 +9,7 @@ bulk-loaded. N-Quads and TriG keep their graph names; a file of triples becomes 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -65,7 +65,7 @@ def load_files(location: Path, files: Sequence[Path], *, progress: bool = True) 
     except ImportError:
         raise MissingDependencyError("pyoxigraph", "oxigraph", "Loading into the oxigraph store") from None
     from .graph import graph_name_for
-    from .stores import add_to_default_graph, connect
+    from .stores import connect
 
     for path in files:
         if not path.is_file():
@@ -76,17 +76,43 @@ def load_files(location: Path, files: Sequence[Path], *, progress: bool = True) 
     for path in files:  # every file is checked before anything is written
         _check(ox, path)
     store = connect("oxigraph", path=location).store  # type: ignore[attr-defined]
-    counts: list[tuple[Path, int]] = []
+    loaded = []
     for path in files:
         fmt = getattr(ox.RdfFormat, _FORMATS[path.suffix])
-        target = None if path.suffix in _QUAD_FORMATS else ox.NamedNode(str(graph_name_for(path)))
-        before = len(store)
+        target = (
+            ox.DefaultGraph() if path.suffix in _QUAD_FORMATS else ox.NamedNode(str(graph_name_for(path)))
+        )
+        counter = _Counter()
         with path.open("rb") as raw, _bar(path, progress) as bar:
-            store.bulk_load(io.BufferedReader(_Progress(raw, bar.update)), format=fmt, to_graph=target)
-        counts.append((path, len(store) - before))
-        add_to_default_graph(store, ox.parse(path=str(path), format=fmt))  # see OxigraphStore
+            quads = ox.parse(
+                io.BufferedReader(_Progress(raw, bar.update)), format=fmt, rename_blank_nodes=True
+            )
+            # One pass writes each quad and its triple in the merged default graph (see OxigraphStore).
+            store.bulk_extend(_with_merged_default_graph(ox, quads, target, counter))
         store.flush()
-    return [LoadedFile(path, quads, len(store)) for path, quads in counts]
+        loaded.append(LoadedFile(path, counter.quads, len(store)))
+    return loaded
+
+
+class _Counter:
+    quads = 0
+
+
+def _with_merged_default_graph(
+    ox: Any, quads: Iterable[Any], target: Any, counter: _Counter
+) -> Iterator[Any]:
+    """Each quad (a triple put in ``target`` unless the file names its graph), then its triple in the
+    default graph; ``counter`` counts the quads."""
+    default = ox.DefaultGraph()
+    for quad in quads:
+        counter.quads += 1
+        if quad.graph_name == default:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
+            if target == default:
+                continue
+        else:
+            yield quad
+        yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
 
 def _check(ox: Any, path: Path) -> None:
