@@ -193,7 +193,9 @@ def test_query_on_oxigraph_on_disk_and_on_an_endpoint(
 ) -> None:
     expected = connect().query("timeline").to_csv()
     location = str(tmp_path / "store")
-    assert main(["query", "timeline", "--store", "oxigraph", "--store-path", location, "--format", "csv"]) == 0
+    assert (
+        main(["query", "timeline", "--store", "oxigraph", "--store-path", location, "--format", "csv"]) == 0
+    )
     assert main(["query", "timeline", "--endpoint", sparql_endpoint, "--format", "csv"]) == 0
     assert capsys.readouterr().out == expected + expected
 

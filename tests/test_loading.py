@@ -4,13 +4,20 @@ queried afterwards like any store."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import httpx
 import pyoxigraph
 import pytest
 
 from libertera_kg import connect
 from libertera_kg.cli import main
 from libertera_kg.synth import write_synthetic
+
+if TYPE_CHECKING:
+    from conftest import Launcher
+
+OPERATION = "https://w3id.org/libertera/ontology#Operation"
 
 
 def _size(location: Path) -> int:
@@ -75,3 +82,48 @@ def test_unknown_file_types_and_missing_files_are_refused(
     assert main(["load", str(tmp_path / "none.nq"), "--store-path", str(tmp_path / "store")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert not (tmp_path / "store").exists()
+
+
+def test_the_server_serves_a_loaded_store_as_the_library_queries_it(tmp_path: Path, launch: Launcher) -> None:
+    data, location = tmp_path / "synthetic.nq", tmp_path / "store"
+    write_synthetic(3, 5, data)
+    assert main(["load", str(data), "--store-path", str(location)]) == 0
+    expected = connect("oxigraph", path=location)
+    canned = expected.query("cases-by-country", country="BR").to_csv()
+    quads = expected.store  # type: ignore[attr-defined]
+    named = sorted(
+        str(q) + " .\n"
+        for q in quads.quads_for_pattern(None, None, None)
+        if q.graph_name != pyoxigraph.DefaultGraph()
+    )
+    del quads, expected  # closes the store, which the server's workers then open read-only
+    server = launch.ours(tmp_path, "--store", "oxigraph", "--store-path", str(location), "--workers", "2")
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            answer = client.get(
+                "queries/cases-by-country", params={"country": "BR"}, headers={"Accept": "text/csv"}
+            )
+            dump = client.get("dumps/libertera.nq")
+            operations = client.get(
+                "sparql",
+                params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?op a <{OPERATION}> }}"},
+                headers={"Accept": "text/csv"},
+            )
+    finally:
+        server.stop()
+    assert answer.status_code == 200
+    assert answer.text == canned
+    assert operations.text.split() == ["n", "4"]  # Liberterra III and three synthetic ones, each once
+    assert dump.text.splitlines(keepends=True) == named  # the named graphs, sorted, without the merge
+
+
+def test_serving_a_folder_without_a_store_is_refused_before_anything_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--store", "oxigraph", "--store-path", str(tmp_path / "none")]) == 2
+    error = capsys.readouterr()
+    assert "no such folder" in error.err
+    assert "libertera-kg load" in error.err
+    assert "serving on" not in error.out
+    assert main(["serve", "--store-path", str(tmp_path)]) == 2
+    assert "--store oxigraph" in capsys.readouterr().err

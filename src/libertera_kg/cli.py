@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DataFileError, LiberteraError, MissingDependencyError, QueryParameterError
+from .errors import DataFileError, LiberteraError, MissingDependencyError, QueryError, QueryParameterError
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -312,9 +312,10 @@ def _serve(args: argparse.Namespace) -> int:
         max_rows=args.max_rows,
         max_query_bytes=args.max_query_bytes,
         workers=args.workers,
+        store_path=Path(args.store_path) if args.store_path else None,
     )
-    address = f"http://{args.host}:{args.port}/"
-    print(f"serving on {address} (SPARQL endpoint: {address}sparql); stop with Ctrl-C", flush=True)
+    if settings.store_path is not None and settings.store != "oxigraph":
+        raise QueryError("only the oxigraph store can live on disk; give --store oxigraph with --store-path")
     serve(settings)
     return EXIT_OK
 
@@ -421,6 +422,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--store", choices=("memory", "oxigraph"), default="memory", help="query engine")
+    serve.add_argument(
+        "--store-path",
+        metavar="DIR",
+        help="serve the oxigraph store on disk in DIR, filled by 'libertera-kg load' (with --store oxigraph)",
+    )
     serve.add_argument(
         "--timeout",
         type=_positive_number,

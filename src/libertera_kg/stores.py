@@ -211,6 +211,42 @@ def oxigraph_store(nquads: bytes, path: str | Path | None = None) -> OxigraphSto
     return OxigraphStore(store)
 
 
+def open_read_only(path: str | Path) -> OxigraphStore:
+    """The oxigraph store on disk at ``path``, opened read-only (several processes may share it), as
+    ``libertera-kg load`` left it: with data, and the merged default graph that queries see."""
+    import pyoxigraph as ox
+
+    folder = Path(path)
+    if not folder.is_dir():
+        raise QueryError(
+            f"{folder}: no such folder; load a store first with: libertera-kg load FILE --store-path {folder}"
+        )
+    try:
+        store = ox.Store.read_only(str(folder))
+    except OSError as exc:
+        raise QueryError(f"{folder}: not an oxigraph store that can be opened ({_first_line(exc)})") from None
+    if _default_graph_is_empty(store):
+        raise QueryError(
+            f"{folder}: the store has no merged default graph (it holds {len(store):,} quads); load it with "
+            f"libertera-kg load FILE --store-path {folder}, which writes one, or open it once with --store "
+            "oxigraph --store-path, which adds it"
+        )
+    return OxigraphStore(store)
+
+
+def named_graphs_nquads(store: pyoxigraph.Store) -> bytes:
+    """Every quad of the store's named graphs (not the merged default graph) as sorted N-Quads."""
+    import pyoxigraph as ox
+
+    default = ox.DefaultGraph()
+    quads = (q for q in store.quads_for_pattern(None, None, None) if q.graph_name != default)
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert text is not None  # serialize returns bytes when given no output
+    lines = text.splitlines(keepends=True)
+    lines.sort()
+    return b"".join(lines)
+
+
 def _dataset_named_in(text: str) -> QueryDataset | None:
     """The graphs a query's FROM clauses name, or ``None`` (also when rdflib cannot read the query)."""
     if "from" not in text.lower():  # a cheap test first: most queries name no graphs

@@ -14,6 +14,7 @@ import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from rdflib import URIRef
@@ -76,6 +77,9 @@ class ServerSettings:
     max_query_bytes: int = 100_000
     #: Worker processes, each with its own copy of the store.
     workers: int = 2
+    #: An oxigraph store on disk (filled by ``libertera-kg load``) to serve instead of the shipped graph;
+    #: the workers share it, read-only.
+    store_path: Path | None = None
 
 
 @dataclass
@@ -94,25 +98,32 @@ class _Server:
 
         from ..graph import load
         from ..publish import serialize_dumps
+        from ..stores import named_graphs_nquads, open_read_only
         from ..views import _property_labels
 
-        graph = self.graph if self.graph is not None else await asyncio.to_thread(load)
-        self.graph = graph
-        dumps = await asyncio.to_thread(serialize_dumps, graph.dataset)
-        self.dumps = {name: text.encode("utf-8") for name, text in dumps.items()}
-        self.graphs = tuple(
-            sorted(
-                str(g.identifier)
-                for g in graph.dataset.graphs()
-                if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")
+        data: bytes | Path
+        if self.settings.store_path is not None:
+            data = self.settings.store_path
+            store = (await asyncio.to_thread(open_read_only, data)).store
+            self.dumps = {"libertera.nq": await asyncio.to_thread(named_graphs_nquads, store)}
+            self.graphs = tuple(sorted(g.value for g in store.named_graphs()))
+            del store
+        else:
+            graph = self.graph if self.graph is not None else await asyncio.to_thread(load)
+            self.graph = graph
+            dumps = await asyncio.to_thread(serialize_dumps, graph.dataset)
+            self.dumps = {name: text.encode("utf-8") for name, text in dumps.items()}
+            self.graphs = tuple(
+                sorted(
+                    str(g.identifier)
+                    for g in graph.dataset.graphs()
+                    if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")
+                )
             )
-        )
+            data = self.dumps["libertera.nq"]
         self.property_labels = _property_labels()
         self.pool = WorkerPool(
-            self.settings.store,
-            self.dumps["libertera.nq"],
-            size=self.settings.workers,
-            timeout=self.settings.timeout,
+            self.settings.store, data, size=self.settings.workers, timeout=self.settings.timeout
         )
         await self.pool.start()
         statistics = await self.run(
@@ -547,6 +558,12 @@ def serve(settings: ServerSettings) -> None:
             f"Cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}. "
             "Choose another --port or --host, or stop the program using it."
         ) from None
+    if settings.store_path is not None:
+        from ..stores import open_read_only
+
+        open_read_only(settings.store_path)  # a folder that holds no usable store is reported now
+    address = f"http://{settings.host}:{settings.port}/"
+    print(f"serving on {address} (SPARQL endpoint: {address}sparql); stop with Ctrl-C", flush=True)
 
     uvicorn.run(
         create_app(settings),

@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import multiprocessing.connection
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..errors import (
@@ -72,11 +73,12 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes, each with the store (``memory`` or ``oxigraph``) loaded from N-Quads."""
+    """``size`` worker processes, each with the store (``memory`` or ``oxigraph``) loaded from N-Quads, or
+    each opening the same oxigraph store on disk, read-only, when ``data`` is its folder."""
 
-    def __init__(self, store_kind: str, nquads: bytes, *, size: int = 2, timeout: float = 30.0):
+    def __init__(self, store_kind: str, data: bytes | Path, *, size: int = 2, timeout: float = 30.0):
         self.store_kind = store_kind
-        self.nquads = nquads
+        self.data = data
         self.size = size
         self.timeout = timeout
         self._context = multiprocessing.get_context("spawn")
@@ -146,7 +148,7 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(child, self.store_kind, self.nquads), name="libertera-kg-query", daemon=True
+            target=_serve, args=(child, self.store_kind, self.data), name="libertera-kg-query", daemon=True
         )
         process.start()
         child.close()
@@ -158,9 +160,9 @@ class WorkerPool:
         return worker
 
 
-def _serve(connection: multiprocessing.connection.Connection, store_kind: str, nquads: bytes) -> None:
+def _serve(connection: multiprocessing.connection.Connection, store_kind: str, data: bytes | Path) -> None:
     """A worker's life: load the store, then answer jobs until the connection closes."""
-    store = _open_store(store_kind, nquads)
+    store = _open_store(store_kind, data)
     connection.send("ready")
     while True:
         try:
@@ -176,15 +178,17 @@ def _serve(connection: multiprocessing.connection.Connection, store_kind: str, n
         connection.send(reply)
 
 
-def _open_store(store_kind: str, nquads: bytes) -> Any:
+def _open_store(store_kind: str, data: bytes | Path) -> Any:
     from rdflib import Dataset
 
-    from ..stores import MemoryStore, oxigraph_store
+    from ..stores import MemoryStore, open_read_only, oxigraph_store
 
+    if isinstance(data, Path):
+        return open_read_only(data)
     if store_kind == "oxigraph":
-        return oxigraph_store(nquads)
+        return oxigraph_store(data)
     dataset = Dataset()
-    dataset.parse(data=nquads, format="nquads")
+    dataset.parse(data=data, format="nquads")
     return MemoryStore(dataset)
 
 
