@@ -61,8 +61,10 @@ class QueryShape:
         return self.form in ("CONSTRUCT", "DESCRIBE")
 
 
+@lru_cache(maxsize=512)
 def inspect_query(text: str) -> QueryShape:
-    """The shape of ``text``; raises :class:`ReadOnlyError` for an update, :class:`QueryError` if invalid."""
+    """The shape of ``text``; raises :class:`ReadOnlyError` for an update, :class:`QueryError` if invalid
+    (cached: a server sees the same texts again and again)."""
     query = parse_query(text)
     services: list[str] = []
 

@@ -119,14 +119,15 @@ class QueryResult:
         lines += ["\t".join("" if t is None else _tsv_term(t) for t in row) for row in self.rows]
         return "\n".join(lines) + "\n"
 
-    def to_json(self) -> str:
-        """SPARQL 1.1 Query Results JSON (``application/sparql-results+json``)."""
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """SPARQL 1.1 Query Results JSON (``application/sparql-results+json``), indented for people, or
+        compact with ``indent=None`` (Python's fast C encoder only writes compact JSON)."""
         bindings = [
             {c: _json_term(t) for c, t in zip(self.columns, row, strict=True) if t is not None}
             for row in self.rows
         ]
         document = {"head": {"vars": list(self.columns)}, "results": {"bindings": bindings}}
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(document, indent=indent, ensure_ascii=False) + "\n"
 
     def to_xml(self) -> str:
         """SPARQL Query Results XML (``application/sparql-results+xml``)."""
@@ -237,6 +238,16 @@ def rows_from_bindings(columns: Sequence[str], bindings: Sequence[dict[str, Node
 def result_from_any(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], *, truncated: bool = False
 ) -> QueryResult:
-    """A :class:`QueryResult` from rows of rdflib terms, normalising every term."""
-    normalised = tuple(tuple(normalise_term(t) for t in row) for row in rows)
-    return QueryResult(tuple(columns), normalised, truncated)
+    """A :class:`QueryResult` from rows of rdflib terms, normalising every term (each distinct literal
+    once: building an rdflib literal costs more than looking one up, and results repeat their values)."""
+    canonical: dict[Literal, Node | None] = {}
+
+    def normalised(term: Node | None) -> Node | None:
+        if not isinstance(term, Literal):
+            return term
+        known = canonical.get(term)
+        if known is None:
+            known = canonical[term] = normalise_term(term)
+        return known
+
+    return QueryResult(tuple(columns), tuple(tuple(normalised(t) for t in row) for row in rows), truncated)

@@ -320,14 +320,16 @@ def _first_line(exc: BaseException) -> str:
 
 
 class _OxigraphTerms:
-    """Turns pyoxigraph terms into rdflib terms, making each distinct IRI once.
+    """Turns pyoxigraph terms into rdflib terms, making each distinct IRI and literal once.
 
-    IRIs repeat through a result (every edge names its predicate), and rdflib checks each new URIRef's
-    text; a memo per result makes large results several times faster to convert.
+    Terms repeat through a result (every edge names its predicate), and rdflib checks each new URIRef's
+    text and parses each new literal's value; a memo per result makes large results several times faster
+    to convert.
     """
 
     def __init__(self) -> None:
         self._iris: dict[str, URIRef] = {}
+        self._literals: dict[tuple[str, str | None, str], Literal] = {}
 
     def __call__(self, term: Any) -> Node | None:
         import pyoxigraph as ox
@@ -339,9 +341,15 @@ class _OxigraphTerms:
         if isinstance(term, ox.BlankNode):
             return BNode(term.value)
         if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            return Literal(term.value, datatype=self._iri(term.datatype.value))
+            key = (term.value, term.language, term.datatype.value)
+            known = self._literals.get(key)
+            if known is None:
+                if term.language:
+                    known = Literal(term.value, lang=term.language)
+                else:
+                    known = Literal(term.value, datatype=self._iri(term.datatype.value))
+                self._literals[key] = known
+            return known
         raise QueryError(f"pyoxigraph returned a term libertera_kg cannot represent: {term!r}")
 
     def _iri(self, value: str) -> URIRef:

@@ -7,8 +7,9 @@ with a ``format`` parameter for clients that cannot set headers.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rdflib import Graph, Literal
 
@@ -138,8 +139,8 @@ def write_answer(form: str, result: QueryResult, media_type: str) -> bytes:
         return write_graph(result.rows, media_type)
     if form == "ASK":
         return _write_boolean(bool(result.rows and result.rows[0][0] == Literal(True)), media_type)
-    writers = {
-        "application/sparql-results+json": result.to_json,
+    writers: dict[str, Callable[[], str]] = {
+        "application/sparql-results+json": functools.partial(result.to_json, indent=None),
         "application/sparql-results+xml": result.to_xml,
         "text/csv": result.to_csv,
         "text/tab-separated-values": result.to_tsv,

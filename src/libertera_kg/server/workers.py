@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import multiprocessing.connection
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,7 @@ class WorkerPool:
         assert self._idle is not None, "start the pool first"
         worker = await self._idle.get()
         try:
-            reply = await asyncio.to_thread(self._ask, worker, job)
+            reply = await self._ask(worker, job)
         except QueryTimeoutError:
             self._replace(worker)
             raise
@@ -120,13 +121,30 @@ class WorkerPool:
             worker.process.join(timeout=5)
         self._workers.clear()
 
-    def _ask(self, worker: _Worker, job: QueryJob) -> Answer | tuple[str, str]:
+    async def _ask(self, worker: _Worker, job: QueryJob) -> Answer | tuple[str, str]:
+        """Send ``job`` and wait, on the event loop itself, until the worker's answer starts to arrive
+        (no thread per request: handing each to a thread cost more than a small query)."""
+        loop = asyncio.get_running_loop()
+        arrived: asyncio.Future[None] = loop.create_future()
+        descriptor = worker.connection.fileno()
         worker.connection.send(job)
-        if not worker.connection.poll(self.timeout):
+
+        def answer_arriving() -> None:
+            if not arrived.done():
+                arrived.set_result(None)
+
+        loop.add_reader(descriptor, answer_arriving)
+        try:
+            await asyncio.wait_for(arrived, self.timeout)
+        except TimeoutError:
             raise QueryTimeoutError(
                 f"The query ran past the time limit of {self.timeout:g} seconds and was stopped. "
                 "Make it more selective (a LIMIT, fewer unbound patterns) or ask for less."
-            )
+            ) from None
+        finally:
+            loop.remove_reader(descriptor)
+            # Some event loops (uvloop) leave a watched descriptor non-blocking; the answer is read whole.
+            os.set_blocking(descriptor, True)
         reply: Answer | tuple[str, str] = worker.connection.recv()
         return reply
 
