@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyshacl
 import pytest
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -18,7 +19,8 @@ from rdflib.term import Node
 
 from libertera_kg import LT, KnowledgeGraph, resources, validate
 from libertera_kg.graph import standalone_copy
-from libertera_kg.validate import ValidationReport, shapes_graph
+from libertera_kg.validate import ValidationReport, ValidationResult, shapes_graph
+from libertera_kg.validate import _results as report_results
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 LTSH = Namespace("https://w3id.org/libertera/shapes#")
@@ -117,6 +119,63 @@ def test_broken_fixture_is_caught_by_its_shape_only(sample: Graph, shapes: Graph
     report = validate(patched(sample, fixture), shapes=shapes)
     assert rows(report) == expected
     assert report.conforms == all(severity != "Violation" for severity, *_ in expected)
+
+
+def reference_results(graph: Graph, shapes: Graph) -> set[ValidationResult]:
+    """pySHACL alone, called as a user would: the reference implementation ours must agree with."""
+    _, report, _ = pyshacl.validate(
+        graph, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
+    )
+    return set(report_results(report, graph))
+
+
+def _sparql_constraint_names() -> set[str]:
+    shapes = shapes_graph()
+    return {"ltsh:" + str(c).removeprefix(str(LTSH)) for c in shapes.objects(None, SH.sparql)}
+
+
+#: The fixtures a SHACL-SPARQL constraint catches: the core constraints go to pySHACL unchanged.
+SPARQL_FIXTURES = [
+    f for f in FIXTURES if {rule for _, rule, _, _ in expected_rows(f)} & _sparql_constraint_names()
+]
+
+
+@pytest.mark.parametrize("fixture", SPARQL_FIXTURES, ids=[f.stem for f in SPARQL_FIXTURES])
+def test_results_are_those_of_pyshacl_alone(sample: Graph, shapes: Graph, fixture: Path) -> None:
+    graph = patched(sample, fixture)
+    assert set(validate(graph, shapes=shapes).results) == reference_results(graph, shapes)
+
+
+def test_results_on_the_published_data_are_those_of_pyshacl_alone(kg: KnowledgeGraph, shapes: Graph) -> None:
+    graph = kg.merged()
+    assert set(validate(graph, shapes=shapes).results) == reference_results(graph, shapes)
+
+
+def test_a_query_that_binds_this_only_in_a_filter_runs_per_focus_node(sample: Graph, shapes: Graph) -> None:
+    """Run unbound, such a query would see every node as ``$this``; it must still run once per focus node."""
+    extra = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix lt: <https://w3id.org/libertera/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <urn:test:shape> a sh:NodeShape ; sh:targetClass lt:Operation ; sh:sparql [
+            sh:message "{$this} has the label {?value}" ;
+            sh:prefixes skos: ;
+            sh:select "SELECT $this ?value WHERE { ?s skos:prefLabel ?value . FILTER (?s = $this) }" ] .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        skos: sh:declare [
+            sh:prefix "skos" ; sh:namespace "http://www.w3.org/2004/02/skos/core#"^^xsd:anyURI ] .
+        """,
+        format="turtle",
+    )
+    combined = Graph()
+    for triple in (*shapes, *extra):
+        combined.add(triple)
+    ours = validate(sample, shapes=combined).results
+    assert [r.message for r in ours if r.source_shape == "<urn:test:shape>"] == [
+        "https://w3id.org/libertera/id/test/operation has the label Operation Example"
+    ]
+    assert set(ours) == reference_results(sample, combined)
 
 
 def _shape_names(shapes: Graph) -> set[str]:

@@ -16,7 +16,7 @@ from itertools import groupby
 from typing import Any
 from typing import Literal as TypingLiteral
 
-from rdflib import RDFS, BNode, Graph, Literal, Namespace, URIRef, Variable
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef, Variable
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
@@ -186,34 +186,154 @@ def validate(data: KnowledgeGraph | Graph, *, shapes: Graph | None = None) -> Va
     """Validate ``data`` (a loaded knowledge graph, or a graph that includes our ontology) against our shapes.
 
     The data conforms when no result is a violation; warnings and notes are reported but do not fail it.
+    pySHACL checks the core constraints; each SHACL-SPARQL constraint of a node shape runs once over the
+    whole graph, its rows given to the shape's focus nodes, with pySHACL's own targets, severities and
+    messages (see :func:`_whole_graph_sparql`). The results are the same as pySHACL's alone, which runs each
+    constraint once per focus node and so grows with the square of the data.
     """
     import pyshacl  # imported here: validation is the only user of pySHACL
 
-    graph = _PreparedQueryGraph()
     source = data.merged() if isinstance(data, KnowledgeGraph) else data
-    for triple in source:
-        graph.add(triple)
-    for prefix, namespace in source.namespaces():
-        graph.bind(prefix, namespace, override=False)
+    # The same triples, not a copy: a graph over the same store whose queries are planned for pySHACL.
+    graph = _PreparedQueryGraph(store=source.store, identifier=source.identifier)
+    core_shapes, sparql_shapes = _split_off_sparql(shapes if shapes is not None else shapes_graph())
     try:
-        # In place: the graph is our own copy, and without inference pySHACL does not change it.
+        # In place: without inference pySHACL does not change the data graph.
         _, report_graph, _ = pyshacl.validate(
             graph,
-            shacl_graph=shapes if shapes is not None else shapes_graph(),
+            shacl_graph=core_shapes,
             inference="none",
             allow_warnings=True,
             allow_infos=True,
             inplace=True,
         )
+        assert isinstance(report_graph, Graph)
+        _add_results(report_graph, _whole_graph_sparql(sparql_shapes, core_shapes, graph))
+    except LiberteraError:
+        raise
     except Exception as exc:  # pySHACL reports bad shapes or data with its own exception types
         raise LiberteraError(f"SHACL validation could not run: {exc}") from exc
-    assert isinstance(report_graph, Graph)
     results = sorted(
         set(_results(report_graph, graph)),
         key=lambda r: (_SEVERITY_RANK[r.severity], r.rule, r.focus, r.path or "", r.value or "", r.message),
     )
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms=conforms, results=tuple(results), report_graph=report_graph)
+
+
+def _split_off_sparql(shapes: Graph) -> tuple[Graph, dict[URIRef | BNode, list[Node]]]:
+    """The shapes without the SPARQL constraints of node shapes, and those constraints by shape.
+
+    A SPARQL constraint of a property shape stays with pySHACL: its ``$PATH`` and value nodes need the
+    property's path, which only pySHACL evaluates.
+    """
+    core = Graph()
+    for prefix, namespace in shapes.namespaces():
+        core.bind(prefix, namespace)
+    taken: dict[URIRef | BNode, list[Node]] = {}
+    for shape, _, constraint in shapes.triples((None, SH.sparql, None)):
+        if isinstance(shape, URIRef | BNode) and shapes.value(shape, SH.path) is None:
+            taken.setdefault(shape, []).append(constraint)
+    for triple in shapes:
+        if not (triple[1] == SH.sparql and triple[0] in taken):
+            core.add(triple)
+    return core, taken
+
+
+def _whole_graph_sparql(
+    constraints: dict[URIRef | BNode, list[Node]], core_shapes: Graph, data: Graph
+) -> list[tuple[Node, Node, Node]]:
+    """Report triples for the SPARQL constraints of node shapes, each query run once over ``data``.
+
+    A query whose every answer binds ``$this`` through a triple pattern of its top level gives, run with
+    ``$this`` unbound, exactly the union of its answers with ``$this`` bound to each node (pre-binding
+    only joins with the pattern that binds it); its rows are kept for the shape's focus nodes. A query of
+    another form runs once per focus node, as pySHACL runs it.
+    """
+    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
+    from pyshacl.shape import Shape
+    from pyshacl.shapes_graph import ShapesGraph
+
+    if not constraints:
+        return []
+    shapes = Graph()
+    for triple in core_shapes:
+        shapes.add(triple)
+    for shape_node, nodes in constraints.items():
+        for node in nodes:
+            shapes.add((shape_node, SH.sparql, node))
+    shapes_graph_ = ShapesGraph(shapes)
+    triples: list[tuple[Node, Node, Node]] = []
+    for shape_node in sorted(constraints, key=str):
+        shape = Shape(shapes_graph_, shape_node)
+        if shape.deactivated:
+            continue
+        component = SPARQLBasedConstraint(shape)
+        focus_nodes = set(shape.focus_nodes(data))  # type: ignore[no-untyped-call]
+        for helper in sorted(component.sparql_constraints, key=lambda h: str(h.node)):
+            if helper.deactivated or not focus_nodes:
+                continue
+            text = helper.apply_prefixes(helper.select_text)
+            if _binds_focus_at_top_level(_prepared(text).algebra):
+                rows = [row for row in _rows(data, text, None) if row.get("this") in focus_nodes]
+            else:
+                rows = [row for focus in sorted(focus_nodes, key=str) for row in _rows(data, text, focus)]
+            seen: set[tuple[Any, ...]] = set()
+            for row in rows:
+                if row.pop("failure", None) is not None:
+                    raise LiberteraError(
+                        f"SHACL validation could not run: {_name(helper.node)} reported a failure"
+                    )
+                focus, path, value = row.pop("this"), row.pop("path", None), row.pop("value", None)
+                key = (focus, path, value, tuple(sorted(row.items())))
+                if key in seen:  # pySHACL reports each distinct row once
+                    continue
+                seen.add(key)
+                _, _, result_triples = component.make_v_result(
+                    data,
+                    focus,
+                    value_node=focus if value is None else value,
+                    result_path=path,
+                    bound_vars=(focus, path, focus if value is None else value, row),
+                    source_constraint=helper.node,
+                    extra_messages=helper.messages or None,
+                )
+                triples += [(s, p, o[1] if isinstance(o, tuple) else o) for s, p, o in result_triples]
+    return triples
+
+
+def _rows(data: Graph, text: str, focus: Any) -> list[dict[str, Any]]:
+    """The answers to ``text`` on ``data`` as dictionaries, with ``$this`` bound to ``focus`` if given."""
+    bindings = {"this": focus} if focus is not None else None
+    return [row.asdict() for row in data.query(text, initBindings=bindings)]  # type: ignore[union-attr]
+
+
+def _binds_focus_at_top_level(node: Any) -> bool:
+    """Whether a triple pattern that every answer must match binds ``$this``: looked for through the
+    projection, filters, assignments and joins of the query's top level, and the left side of OPTIONAL."""
+    name = getattr(node, "name", None)
+    if name == "BGP":
+        return any(_FOCUS in triple for triple in node["triples"])
+    if name in ("SelectQuery", "Project", "Distinct", "Reduced", "Filter", "Extend", "ToMultiSet", "Slice"):
+        return _binds_focus_at_top_level(node.get("p"))
+    if name == "Join":
+        return _binds_focus_at_top_level(node["p1"]) or _binds_focus_at_top_level(node["p2"])
+    if name == "LeftJoin":
+        return _binds_focus_at_top_level(node["p1"])
+    return False
+
+
+def _add_results(report: Graph, triples: list[tuple[Node, Node, Node]]) -> None:
+    """Add the result triples to pySHACL's report, which no longer conforms if any is a violation."""
+    if not triples:
+        return
+    report_node = next(report.subjects(RDF.type, SH.ValidationReport))
+    for triple in triples:
+        report.add(triple)
+        if triple[1] == RDF.type and triple[2] == SH.ValidationResult:
+            report.add((report_node, SH.result, triple[0]))
+    if any(p == SH.resultSeverity and o == SH.Violation for _, p, o in triples):
+        report.set((report_node, SH.conforms, Literal(False)))
 
 
 def _results(report: Graph, data: Graph) -> Iterable[ValidationResult]:
