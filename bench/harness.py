@@ -66,6 +66,51 @@ def whole_processes(command: Sequence[str], runs: int) -> tuple[float, float, by
     return statistics.median(times), max(peaks), output
 
 
+def synthetic_with_shipped(operations: int, folder: Path) -> Path:
+    """Write ``operations`` synthetic operations (seed 2025) beside the shipped graph as one N-Quads file
+    in ``folder`` (1,200 operations: about a million quads); its path."""
+    from libertera_kg import load
+    from libertera_kg.synth import write_synthetic
+
+    data, synthetic = folder / "everything.nq", folder / "synthetic.nq"
+    shipped = load().dataset.serialize(format="nquads", encoding="utf-8")
+    if operations > 0:
+        write_synthetic(operations, 2025, synthetic)
+        data.write_bytes(shipped + synthetic.read_bytes())
+        synthetic.unlink()
+    else:
+        data.write_bytes(shipped)
+    return data
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as lines:
+        return sum(1 for _ in lines)
+
+
+def tree_peak_memory_mb(pid: int) -> float:
+    """The peak resident memory (VmHWM) of process ``pid`` and all its descendants, added up, in MB."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        pending.extend(children.get(current, []))
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
 def print_row(label: str, baseline: str, theirs: tuple[float, float], ours: tuple[float, float]) -> None:
     """One line of a side-by-side table: the baseline's and our seconds and MB, and how many times faster
     we are (above 1: ours is faster)."""
