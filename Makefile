@@ -22,9 +22,11 @@ lint: $(VENV)/.installed-test
 
 # Benchmarks print ratios against a named baseline; they are not part of the test suite (see bench/README.md).
 bench: $(VENV)/.installed-test
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/views.py
 	$(BIN)/python bench/endpoint.py
+	$(BIN)/python bench/endpoint.py --operations 1200 --rounds 3 --duration 30
 	$(BIN)/python bench/scale.py
 
 docs: $(VENV)/.installed-test

@@ -12,27 +12,16 @@ seconds, including the SPARQL; graph sizes are nodes and edges.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 
 import pyoxigraph as ox
+from harness import median_seconds
 from rdflib import Dataset, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 from validation import synthetic
 
 from libertera_kg.stores import MemoryStore, OxigraphStore
 from libertera_kg.views import view
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -159,7 +159,7 @@ class OxigraphStore(Store):
             result = self.store.query(text, **options)
             if isinstance(result, ox.QueryBoolean):
                 return result_from_any(("ask",), [(Literal(bool(result)),)])
-            convert = _OxigraphTerms()
+            convert = OxigraphTerms()
             if isinstance(result, ox.QueryTriples):
                 triples, truncated = _capped(
                     sorted(tuple(convert(t) for t in (q.subject, q.predicate, q.object)) for q in result),
@@ -319,7 +319,7 @@ def _first_line(exc: BaseException) -> str:
     return " ".join(text.split())[:500]
 
 
-class _OxigraphTerms:
+class OxigraphTerms:
     """Turns pyoxigraph terms into rdflib terms, making each distinct IRI and literal once.
 
     Terms repeat through a result (every edge names its predicate), and rdflib checks each new URIRef's

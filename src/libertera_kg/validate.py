@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -243,12 +244,14 @@ def _split_off_sparql(shapes: Graph) -> tuple[Graph, dict[URIRef | BNode, list[N
 def _whole_graph_sparql(
     constraints: dict[URIRef | BNode, list[Node]], core_shapes: Graph, data: Graph
 ) -> list[tuple[Node, Node, Node]]:
-    """Report triples for the SPARQL constraints of node shapes, each query run once over ``data``.
+    """Report triples for the SPARQL constraints of node shapes, each query run once over ``data`` where
+    it can be.
 
     A query whose every answer binds ``$this`` through a triple pattern of its top level gives, run with
     ``$this`` unbound, exactly the union of its answers with ``$this`` bound to each node (pre-binding
-    only joins with the pattern that binds it); its rows are kept for the shape's focus nodes. A query of
-    another form runs once per focus node, as pySHACL runs it.
+    only joins with the pattern that binds it); with pyoxigraph installed it runs so, once, on an Oxigraph
+    copy of ``data``, and its rows are kept for the shape's focus nodes. Otherwise a query runs once per
+    focus node on rdflib, as pySHACL runs it (rdflib's plans for a whole graph can grow with its square).
     """
     from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
     from pyshacl.shape import Shape
@@ -263,6 +266,7 @@ def _whole_graph_sparql(
         for node in nodes:
             shapes.add((shape_node, SH.sparql, node))
     shapes_graph_ = ShapesGraph(shapes)
+    whole_graph = _OxigraphCopy(data) if importlib.util.find_spec("pyoxigraph") is not None else None
     triples: list[tuple[Node, Node, Node]] = []
     for shape_node in sorted(constraints, key=str):
         shape = Shape(shapes_graph_, shape_node)
@@ -274,8 +278,8 @@ def _whole_graph_sparql(
             if helper.deactivated or not focus_nodes:
                 continue
             text = helper.apply_prefixes(helper.select_text)
-            if _binds_focus_at_top_level(_prepared(text).algebra):
-                rows = [row for row in _rows(data, text, None) if row.get("this") in focus_nodes]
+            if whole_graph is not None and _binds_focus_at_top_level(_prepared(text).algebra):
+                rows = [row for row in whole_graph.rows(text) if row.get("this") in focus_nodes]
             else:
                 rows = [row for focus in sorted(focus_nodes, key=str) for row in _rows(data, text, focus)]
             seen: set[tuple[Any, ...]] = set()
@@ -300,6 +304,34 @@ def _whole_graph_sparql(
                 )
                 triples += [(s, p, o[1] if isinstance(o, tuple) else o) for s, p, o in result_triples]
     return triples
+
+
+class _OxigraphCopy:
+    """The data graph copied into an in-memory Oxigraph store on first use, for whole-graph queries."""
+
+    def __init__(self, data: Graph):
+        self._data = data
+        self._store: Any = None
+
+    def rows(self, text: str) -> list[dict[str, Any]]:
+        """The answers to the SELECT query ``text``, as dictionaries of rdflib terms without unbound ones."""
+        import pyoxigraph as ox
+
+        from .stores import OxigraphTerms
+
+        if self._store is None:
+            self._store = ox.Store()
+            self._store.bulk_load(
+                self._data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+            )
+        solutions = self._store.query(text)
+        names = [variable.value for variable in solutions.variables]
+        convert = OxigraphTerms()
+        rows = []
+        for solution in solutions:
+            row = {name: convert(solution[name]) for name in names}
+            rows.append({name: term for name, term in row.items() if term is not None})
+        return rows
 
 
 def _rows(data: Graph, text: str, focus: Any) -> list[dict[str, Any]]:
