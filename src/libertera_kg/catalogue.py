@@ -45,8 +45,6 @@ HEADER_KEYS = frozenset(
     }
 )
 
-#: libyaml's safe loader where PyYAML was built with it (it is about ten times faster), else PyYAML's own.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PARAMETER_VARIABLE = re.compile(r"[?$](__?[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)\b")
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}")
@@ -165,7 +163,7 @@ def _header(text: str) -> tuple[dict[str, Any], str]:
         if not line.startswith("#+"):
             break
         header_lines.append(line[2:].removeprefix(" "))
-    header = yaml.load("\n".join(header_lines), Loader=_YAML_LOADER) if header_lines else None
+    header = yaml.safe_load("\n".join(header_lines)) if header_lines else None
     return (header if isinstance(header, dict) else {}), "\n".join(lines[len(header_lines) :])
 
 
