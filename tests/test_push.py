@@ -43,7 +43,9 @@ def test_a_pushed_store_answers_every_canned_query_as_ours(
 def test_a_wrong_graph_store_address_is_a_clear_error(
     empty_store: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["push", "--endpoint", empty_store + "query", "--graph-store", empty_store + "nowhere"]) == 2
+    assert (
+        main(["push", "--endpoint", empty_store + "query", "--graph-store", empty_store + "nowhere"]) == 3
+    ), "a remote failure"
     error = capsys.readouterr().err
     assert "refused the PUT" in error
     assert "--graph-store" in error
@@ -51,7 +53,7 @@ def test_a_wrong_graph_store_address_is_a_clear_error(
 
 
 def test_an_unreachable_store_is_named(unused_loopback_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["push", "--endpoint", unused_loopback_url]) == 2
+    assert main(["push", "--endpoint", unused_loopback_url]) == 3
     assert "Cannot reach the graph store" in capsys.readouterr().err
 
 

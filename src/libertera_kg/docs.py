@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .errors import LiberteraError, MissingDependencyError
+from .errors import MissingDependencyError, OutputError, ToolError
 from .graph import KnowledgeGraph, standalone_copy
 from .publish import write_atomically
 
@@ -25,7 +25,7 @@ def write_ontology_docs(kg: KnowledgeGraph, out_dir: Path) -> Path:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise LiberteraError(f"Cannot create the output folder {out_dir}: {exc.strerror}.") from exc
+        raise OutputError(f"Cannot create the output folder {out_dir}: {exc.strerror}.") from exc
     page = out_dir / "index.html"
     write_atomically(page, html)
     write_atomically(out_dir / "ontology.ttl", turtle)
@@ -49,7 +49,7 @@ def _pylode_html(ontology: Graph) -> str:
             try:
                 html: str = OntPub(ontology=ontology).make_html()
             except Exception as exc:  # pyLODE raises bare exceptions for graphs it cannot document
-                raise LiberteraError(f"pyLODE could not document the ontology: {exc}") from exc
+                raise ToolError(f"pyLODE could not document the ontology: {exc}") from exc
             finally:
                 gc.collect()
     finally:

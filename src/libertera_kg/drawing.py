@@ -16,7 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import LiberteraError, MissingDependencyError
+from .errors import MissingDependencyError, OutputError, UsageError
 
 #: The picture formats :func:`draw_view` writes, by file suffix.
 PICTURE_SUFFIXES = (".png", ".svg")
@@ -27,7 +27,7 @@ Position = tuple[float, float]
 def draw_view(graph: nx.MultiDiGraph, name: str, path: Path) -> Path:
     """Draw the view ``name`` (its ``graph``) into a ``.png`` or ``.svg`` file, whole or not at all."""
     if path.suffix.lower() not in PICTURE_SUFFIXES:
-        raise LiberteraError(f"Cannot draw into {path}: the file must end with .png or .svg.")
+        raise UsageError(f"Cannot draw into {path}: the file must end with .png or .svg.")
     picture = render_view(graph, name, path.suffix.lower().lstrip("."))
     temporary = path.with_name(f".{path.name}.tmp")
     try:
@@ -36,7 +36,7 @@ def draw_view(graph: nx.MultiDiGraph, name: str, path: Path) -> Path:
         temporary.replace(path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise LiberteraError(f"Cannot write the picture {path}: {exc.strerror}.") from exc
+        raise OutputError(f"Cannot write the picture {path}: {exc.strerror}.") from exc
     return path
 
 

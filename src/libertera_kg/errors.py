@@ -1,18 +1,26 @@
 """The exceptions libertera_kg raises, under one base so callers can catch them all.
 
-    LiberteraError                 anything this library reports to its user
-    ├── DataFileError              a file is missing or cannot be parsed (names file, line, column)
-    ├── ResourceError              a file the installed package should ship is not there
-    ├── QueryParameterError        a query name or parameter value is wrong (names the parameter)
-    ├── QueryError                 a store cannot run a query (bad SPARQL, endpoint unreachable)
+    LiberteraError                 anything this library reports to its user (never raised itself)
+    ├── UsageError                 options that do not fit together, or a value no option takes
+    │   └── UnknownNameError       no canned query, view or store of that name (lists those there are)
+    ├── InputError                 the input given is wrong
+    │   ├── DataFileError          a file is missing or cannot be parsed (names file, line, column)
+    │   └── QueryParameterError    a query parameter's value is wrong (names the parameter)
+    ├── OutputError                a file or folder cannot be written (nothing partial is left)
+    ├── QueryError                 a store cannot run a query (invalid SPARQL, an engine's error)
     │   ├── ReadOnlyError          an update sent where only queries are accepted
     │   ├── QueryRefusedError      a query that policy refuses (SERVICE not allowed, unknown graph)
     │   ├── QueryTimeoutError      a query stopped at its time limit
     │   └── NotAcceptableError     the client accepts none of the answer's formats
+    ├── EndpointError              a remote SPARQL endpoint or graph store fails or cannot be reached
+    ├── ToolError                  a library we hand our files to (pySHACL, pyLODE) fails on them
+    ├── ServerError                the HTTP server cannot start (address in use, a worker that hangs)
+    ├── ResourceError              a file the installed package should ship is not there
     └── MissingDependencyError     an optional extra is needed for this command
 
-Third-party errors (rdflib parse errors, OS errors) are translated once, where they happen, with
-``raise ... from exc`` so the cause is kept. Only ``cli.py`` turns these into messages and exit codes.
+The command line maps them to exit codes in one place (``cli.py``): 2 for every error except
+:class:`EndpointError`, which is 3. Third-party errors (rdflib parse errors, OS errors, SPARQLWrapper's)
+are translated once, where they happen, with ``raise ... from exc`` so the cause is kept.
 """
 
 from __future__ import annotations
@@ -24,7 +32,19 @@ class LiberteraError(Exception):
     """Base of every error the library reports; its message is one paragraph for a person to read."""
 
 
-class DataFileError(LiberteraError):
+class UsageError(LiberteraError):
+    """Options or arguments that do not fit together, or a value that no option takes."""
+
+
+class UnknownNameError(UsageError):
+    """A canned query, view or store kind asked for by a name that does not exist."""
+
+
+class InputError(LiberteraError):
+    """The input given (a file, a query parameter) is wrong; the message names what and where."""
+
+
+class DataFileError(InputError):
     """An ontology, data or query file is missing or cannot be parsed."""
 
     def __init__(self, path: Path | str, reason: str, *, line: int | None = None, column: int | None = None):
@@ -40,24 +60,8 @@ class DataFileError(LiberteraError):
         super().__init__(f"{where}: {reason}")
 
 
-class ResourceError(LiberteraError):
-    """A file the package ships (ontology, data, queries) cannot be found in the installation."""
-
-
-class MissingDependencyError(LiberteraError):
-    """A command needs an optional extra that is not installed."""
-
-    def __init__(self, module: str, extra: str, purpose: str):
-        self.module = module
-        self.extra = extra
-        super().__init__(
-            f"{purpose} needs the Python package '{module}', which is not installed. "
-            f"Install it with: pip install 'libertera-kg[{extra}]'"
-        )
-
-
-class QueryParameterError(LiberteraError):
-    """A canned query's name or a parameter value is unknown, missing or of the wrong kind."""
+class QueryParameterError(InputError):
+    """A canned query's parameter value is unknown, missing or of the wrong kind."""
 
     def __init__(self, parameter: str, value: object, expected: str):
         self.parameter = parameter
@@ -66,8 +70,12 @@ class QueryParameterError(LiberteraError):
         super().__init__(f"The parameter '{parameter}' must be {expected}; {given} given.")
 
 
+class OutputError(LiberteraError):
+    """A file or folder cannot be written; what was there before is left as it was."""
+
+
 class QueryError(LiberteraError):
-    """A query cannot be run: its SPARQL is invalid, or the store or endpoint fails to answer."""
+    """A query cannot be run: its SPARQL is invalid, or the engine fails while answering it."""
 
 
 class ReadOnlyError(QueryError):
@@ -84,3 +92,31 @@ class QueryTimeoutError(QueryError):
 
 class NotAcceptableError(QueryError):
     """The client accepts none of the formats the answer can be written in."""
+
+
+class EndpointError(LiberteraError):
+    """A remote SPARQL endpoint or graph store did not answer, or answered with an error."""
+
+
+class ToolError(LiberteraError):
+    """A library we hand our files to (pySHACL for validation, pyLODE for documentation) failed."""
+
+
+class ServerError(LiberteraError):
+    """The HTTP server cannot start: its address is in use, or a query worker does not come up."""
+
+
+class ResourceError(LiberteraError):
+    """A file the package ships (ontology, data, queries) cannot be found in the installation."""
+
+
+class MissingDependencyError(LiberteraError):
+    """A command needs an optional extra that is not installed."""
+
+    def __init__(self, module: str, extra: str, purpose: str):
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{purpose} needs the Python package '{module}', which is not installed. "
+            f"Install it with: pip install 'libertera-kg[{extra}]'"
+        )

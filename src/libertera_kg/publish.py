@@ -18,7 +18,7 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
-from .errors import LiberteraError
+from .errors import OutputError
 from .namespaces import PREFIXES
 
 #: The stem of every published dump: ``libertera.trig``, ``libertera.nq`` and so on.
@@ -33,7 +33,7 @@ def write_atomically(path: Path, text: str) -> None:
         temporary.replace(path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise LiberteraError(f"Cannot write {path}: {exc.strerror}.") from exc
+        raise OutputError(f"Cannot write {path}: {exc.strerror}.") from exc
 
 
 def write_files_atomically(out_dir: Path, files: dict[str, str | bytes]) -> list[Path]:
@@ -55,7 +55,7 @@ def write_files_atomically(out_dir: Path, files: dict[str, str | bytes]) -> list
             (staging / name).replace(out_dir / name)
             written.append(out_dir / name)
     except OSError as exc:
-        raise LiberteraError(f"Cannot write the output folder {out_dir}: {exc.strerror}.") from exc
+        raise OutputError(f"Cannot write the output folder {out_dir}: {exc.strerror}.") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rdflib import Dataset, URIRef
 
-from .errors import LiberteraError, QueryError
+from .errors import EndpointError
 
 
 @dataclass(frozen=True)
@@ -100,13 +100,13 @@ def _send(
             answer.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip()[:300]
-        raise LiberteraError(
+        raise EndpointError(
             f"The graph store at {url.partition('?')[0]} refused the {method} ({exc.code} {exc.reason}): "
             f"{detail or 'no detail'}. Check --graph-store and the credentials."
         ) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise LiberteraError(f"Cannot reach the graph store at {url.partition('?')[0]}: {reason}.") from None
+        raise EndpointError(f"Cannot reach the graph store at {url.partition('?')[0]}: {reason}.") from None
 
 
 def _counts(endpoint: str, graphs: list[str], credentials: Credentials, timeout: float) -> dict[str, int]:
@@ -127,7 +127,7 @@ def _counts(endpoint: str, graphs: list[str], credentials: Credentials, timeout:
     try:
         answer = client.queryAndConvert()
     except Exception as exc:  # SPARQLWrapper passes on urllib's and its own errors
-        raise QueryError(
+        raise EndpointError(
             f"The graphs were sent, but the endpoint {endpoint} cannot be queried: {exc}"
         ) from exc
     assert isinstance(answer, dict)
