@@ -17,7 +17,7 @@ from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from libertera_kg import LT, KnowledgeGraph, resources, validate
+from libertera_kg import LT, KnowledgeGraph, ToolError, resources, validate
 from libertera_kg.graph import standalone_copy
 from libertera_kg.validate import ValidationReport, ValidationResult, shapes_graph
 from libertera_kg.validate import _results as report_results
@@ -151,18 +151,18 @@ def test_results_on_the_published_data_are_those_of_pyshacl_alone(kg: KnowledgeG
     assert set(validate(graph, shapes=shapes).results) == reference_results(graph, shapes)
 
 
-def test_a_query_that_binds_this_only_in_a_filter_runs_per_focus_node(sample: Graph, shapes: Graph) -> None:
-    """Run unbound, such a query would see every node as ``$this``; it must still run once per focus node."""
+def _with_extra_shape(shapes: Graph, select: str) -> Graph:
+    """Our shapes plus one node shape on operations whose SPARQL constraint is ``select``."""
     extra = Graph().parse(
-        data="""
+        data=f"""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix lt: <https://w3id.org/libertera/ontology#> .
         @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-        <urn:test:shape> a sh:NodeShape ; sh:targetClass lt:Operation ; sh:sparql [
-            sh:message "{$this} has the label {?value}" ;
-            sh:prefixes skos: ;
-            sh:select "SELECT $this ?value WHERE { ?s skos:prefLabel ?value . FILTER (?s = $this) }" ] .
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <urn:test:shape> a sh:NodeShape ; sh:targetClass lt:Operation ; sh:sparql [
+            sh:message "{{$this}} has the label {{?value}}" ;
+            sh:prefixes skos: ;
+            sh:select \"\"\"{select}\"\"\" ] .
         skos: sh:declare [
             sh:prefix "skos" ; sh:namespace "http://www.w3.org/2004/02/skos/core#"^^xsd:anyURI ] .
         """,
@@ -171,11 +171,43 @@ def test_a_query_that_binds_this_only_in_a_filter_runs_per_focus_node(sample: Gr
     combined = Graph()
     for triple in (*shapes, *extra):
         combined.add(triple)
+    return combined
+
+
+def _assert_only_the_operation_is_reported(sample: Graph, combined: Graph) -> None:
+    """The extra shape reports the sample's one operation, exactly as pySHACL alone does."""
     ours = validate(sample, shapes=combined).results
     assert [r.message for r in ours if r.source_shape == "<urn:test:shape>"] == [
         "https://w3id.org/libertera/id/test/operation has the label Operation Example"
     ]
     assert set(ours) == reference_results(sample, combined)
+
+
+def test_a_query_that_binds_this_only_in_a_filter_runs_per_focus_node(sample: Graph, shapes: Graph) -> None:
+    """Run unbound, such a query would see every node as ``$this``; it must still run once per focus node."""
+    combined = _with_extra_shape(
+        shapes, "SELECT $this ?value WHERE { ?s skos:prefLabel ?value . FILTER (?s = $this) }"
+    )
+    _assert_only_the_operation_is_reported(sample, combined)
+
+
+def test_current_shape_is_bound_to_the_shape_as_pyshacl_binds_it(sample: Graph, shapes: Graph) -> None:
+    combined = _with_extra_shape(
+        shapes,
+        "SELECT $this ?value WHERE { $this skos:prefLabel ?value . "
+        'FILTER (STR($currentShape) = "urn:test:shape") }',
+    )
+    _assert_only_the_operation_is_reported(sample, combined)
+
+
+def test_shapes_graph_is_refused_as_pyshacl_refuses_it(sample: Graph, shapes: Graph) -> None:
+    combined = _with_extra_shape(
+        shapes, "SELECT $this ?value WHERE { $this skos:prefLabel ?value . FILTER (BOUND($shapesGraph)) }"
+    )
+    with pytest.raises(NotImplementedError):
+        reference_results(sample, combined)
+    with pytest.raises(ToolError, match=r"uses \$shapesGraph, which pySHACL does not support"):
+        validate(sample, shapes=combined)
 
 
 def _shape_names(shapes: Graph) -> set[str]:

@@ -21,7 +21,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
-from .errors import DataFileError
+from .errors import DataFileError, QueryError
 from .graph import KnowledgeGraph
 from .namespaces import CONCEPT, ID, LT, ONTOLOGY_IRI, VANN
 
@@ -95,31 +95,12 @@ def terms_in_graph(graph: Graph) -> set[URIRef]:
 
 def terms_in_query(text: str, *, source: str) -> set[URIRef]:
     """Every IRI of our term namespaces that a SPARQL query mentions, after its prefixes are expanded."""
-    from rdflib.plugins.sparql import prepareQuery  # the SPARQL parser is slow to import; only here
+    from .inspection import mentioned_iris  # the SPARQL parser is slow to import; only here
 
     try:
-        query = prepareQuery(text)
-    except Exception as exc:  # pyparsing and rdflib raise several types for a bad query
+        return {iri for iri in mentioned_iris(text) if _is_term(iri)}
+    except QueryError as exc:
         raise DataFileError(source, f"not a valid SPARQL query: {exc}") from exc
-    found: set[URIRef] = set()
-    stack: list[object] = [query.algebra]
-    seen: set[int] = set()
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, URIRef):
-            if _is_term(item):
-                found.add(item)
-        elif isinstance(item, Literal):
-            if item.datatype is not None and _is_term(item.datatype):
-                found.add(item.datatype)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set):
-            stack.extend(item)
-    return found
 
 
 def undeclared_terms(ontology: Graph, used: Iterable[URIRef]) -> list[Problem]:
@@ -278,14 +259,27 @@ def terms_in_shapes(shapes: Graph) -> set[URIRef]:
 
 
 def run_all_checks(
-    kg: KnowledgeGraph, queries: Iterable[tuple[str, str]] = (), shapes: Graph | None = None
+    kg: KnowledgeGraph,
+    *,
+    queries: Iterable[tuple[str, str]] | None = None,
+    shapes: Graph | None = None,
 ) -> list[Problem]:
-    """Every check above on a loaded graph, with the SPARQL ``queries`` given as (name, text) pairs and the
-    terms the SHACL ``shapes`` use."""
+    """Every check above on a loaded graph: what ``libertera-kg check`` runs.
+
+    The terms used are those of the graph, of the SPARQL ``queries`` given as (name, text) pairs, and of
+    the SHACL ``shapes``; by default the package's own queries and shapes, so that a term a query or a
+    shape relies on cannot silently disappear from the ontology.
+    """
+    from . import resources
+
+    if queries is None:
+        queries = [(str(path), path.read_text(encoding="utf-8")) for path in resources.sparql_files()]
+    if shapes is None:
+        from .validate import shapes_graph
+
+        shapes = shapes_graph()
     merged = kg.merged()
-    used = terms_in_graph(merged)
-    if shapes is not None:
-        used |= terms_in_shapes(shapes)
+    used = terms_in_graph(merged) | terms_in_shapes(shapes)
     for name, text in queries:
         used |= terms_in_query(text, source=name)
     return (

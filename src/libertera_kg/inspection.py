@@ -1,8 +1,10 @@
-"""What a SPARQL query asks for before it runs: its form, the graphs it names and the services it calls.
+"""The one place that reads and rewrites rdflib's parsed-query algebra.
 
-Stores and the server use it to refuse what they must not do (updates, SERVICE calls to addresses not
-allowed, graphs fetched from the web) with a clear message, before any engine sees the query. Parsing
-is rdflib's, cached by query text.
+What a SPARQL query asks for before it runs: its form, the graphs it names, the services it calls and the
+IRIs it mentions. Stores and the server use it to refuse what they must not do (updates, SERVICE calls to
+addresses not allowed, graphs fetched from the web) with a clear message, before any engine sees the
+query; the quality checks use it to find the terms a query uses; validation uses it to plan SHACL-SPARQL
+constraints for a bound ``$this``. Parsing is rdflib's, cached by query text.
 
 >>> shape = inspect_query(
 ...     "SELECT * FROM <https://example.org/g> WHERE { SERVICE <https://example.org/s> { ?s ?p ?o } }"
@@ -15,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from rdflib import Variable
+from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery, traverse
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
 
 from .errors import QueryError, ReadOnlyError
 
@@ -114,3 +118,107 @@ def _parser_message(exc: BaseException) -> str:
         return "it nests too deeply to be read"
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:500]
+
+
+def mentioned_iris(text: str) -> set[URIRef]:
+    """Every IRI a query mentions once its prefixes are expanded, literals' datatypes included."""
+    found: set[URIRef] = set()
+    stack: list[object] = [parse_query(text).algebra]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, URIRef):
+            found.add(item)
+        elif isinstance(item, Literal):
+            if item.datatype is not None:
+                found.add(item.datatype)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+    return found
+
+
+def on_dataset(query: Query, dataset: QueryDataset) -> Query:
+    """``query`` rewritten to run on the graphs ``dataset`` names, in place of its own FROM clauses."""
+    clauses = [CompValue("DatasetClause", default=URIRef(g)) for g in dataset.default_graphs]
+    clauses += [CompValue("DatasetClause", named=URIRef(g)) for g in dataset.named_graphs]
+    algebra = CompValue(query.algebra.name, **{**query.algebra, "datasetClause": clauses})
+    return Query(query.prologue, algebra)
+
+
+def plan_from_bound(node: Any, bound: Variable) -> None:
+    """Reorder every basic graph pattern under ``node`` so that it starts from ``bound`` and follows links.
+
+    rdflib orders a pattern's triples when it parses the query, by how many constant terms each has; it
+    cannot know that a caller (pySHACL, for ``$this``) will bind a variable. It so starts ``$this
+    oa:hasSelector ?s . ?s a oa:TextQuoteSelector`` with the second triple, which scans every selector
+    for each focus node and makes validation grow with the square of the data (8 copies of the article:
+    343 s). Starting from what is bound and joining along shared variables keeps it linear (5.5 s).
+    Reordering the triples of a conjunction does not change its answers.
+    """
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            node["triples"] = _connected_order(node["triples"], {bound})
+        for child in node.values():
+            plan_from_bound(child, bound)
+    elif isinstance(node, list | tuple):
+        for child in node:
+            plan_from_bound(child, bound)
+
+
+def _connected_order(
+    triples: list[tuple[Node, Node, Node]], bound: set[Node]
+) -> list[tuple[Node, Node, Node]]:
+    """Triples in a greedy join order: first those sharing most bound variables, then most constants."""
+    known = set(bound)
+    remaining = list(triples)
+    ordered = []
+    while remaining:
+
+        def rank(index: int) -> tuple[int, int, int]:
+            terms = remaining[index]
+            joined = sum(1 for term in terms if term in known)
+            constants = sum(1 for term in terms if not isinstance(term, Variable | BNode))
+            return joined, constants, -index
+
+        best = remaining.pop(max(range(len(remaining)), key=rank))
+        ordered.append(best)
+        known.update(term for term in best if isinstance(term, Variable | BNode))
+    return ordered
+
+
+def binds_at_top_level(node: Any, variable: Variable) -> bool:
+    """Whether a triple pattern that every answer must match binds ``variable``: looked for through the
+    projection, filters, assignments and joins of the query's top level, and the left side of OPTIONAL.
+
+    Such a query, run with ``variable`` unbound, gives exactly the union of its answers with it bound to
+    each value (pre-binding only joins with the pattern that binds it).
+    """
+    name = getattr(node, "name", None)
+    if name == "BGP":
+        return any(variable in triple for triple in node["triples"])
+    if name in ("SelectQuery", "Project", "Distinct", "Reduced", "Filter", "Extend", "ToMultiSet", "Slice"):
+        return binds_at_top_level(node.get("p"), variable)
+    if name == "Join":
+        return binds_at_top_level(node["p1"], variable) or binds_at_top_level(node["p2"], variable)
+    if name == "LeftJoin":
+        return binds_at_top_level(node["p1"], variable)
+    return False
+
+
+def mentions_variable(text: str, name: str) -> bool:
+    """Whether the query uses the variable ``?name`` (or ``$name``) anywhere, as rdflib parsed it."""
+    wanted = Variable(name)
+    found = False
+
+    def visit(node: object) -> None:
+        nonlocal found
+        if node == wanted:
+            found = True
+
+    traverse(parse_query(text).algebra, visitPre=visit)
+    return found

@@ -8,32 +8,23 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from itertools import groupby
-from typing import Any
 from typing import Literal as TypingLiteral
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef, Variable
-from rdflib.namespace import SKOS
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from . import resources
-from .errors import LiberteraError
-from .graph import KnowledgeGraph, parse_into
-from .namespaces import LT, PREFIXES
+from .errors import LiberteraError, ToolError
+from .graph import KnowledgeGraph, display_label, parse_into
+from .shacl_sparql import SH, PreparedQueryGraph, add_results, split_off_sparql, whole_graph_sparql
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 #: Our shapes' namespace.
 LTSH = Namespace("https://w3id.org/libertera/shapes#")
 
-# Prefixes used to print IRIs compactly in reports.
-_NAMES = Graph(bind_namespaces="rdflib")
-for _prefix, _namespace in {**PREFIXES, "ltsh": str(LTSH), "sh": str(SH)}.items():
-    _NAMES.bind(_prefix, _namespace, override=True)
 
 Severity = TypingLiteral["Violation", "Warning", "Info"]
 _SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -107,74 +98,6 @@ class ValidationReport:
         return self.report_graph.serialize(format="turtle")
 
 
-class _PreparedQueryGraph(Graph):
-    """A graph that parses each distinct SPARQL text once, and plans it for a bound ``$this``.
-
-    pySHACL runs every SPARQL constraint once per focus node and passes the query as text each time;
-    parsing it again costs more than running it (the article validates about 7 times faster).
-    """
-
-    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(query_object, str):
-            query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)
-
-
-@lru_cache(maxsize=512)
-def _prepared(text: str) -> Any:
-    from rdflib.plugins.sparql import prepareQuery
-
-    query = prepareQuery(text)
-    _plan_from_focus_node(query.algebra)
-    return query
-
-
-_FOCUS = Variable("this")
-
-
-def _plan_from_focus_node(node: Any) -> None:
-    """Reorder every basic graph pattern in ``node`` so that it starts from ``$this`` and follows its links.
-
-    rdflib orders a pattern's triples when it parses the query, by how many constant terms each has; it
-    cannot know that pySHACL will bind ``$this``. It so starts ``$this oa:hasSelector ?s . ?s a
-    oa:TextQuoteSelector`` with the second triple, which scans every selector in the graph for each focus
-    node and makes validation time grow with the square of the data (8 copies of the article: 343 s).
-    Starting from what is bound and joining along shared variables keeps it linear (the same: 5.5 s).
-    Reordering the triples of a conjunction does not change its answers.
-    """
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name == "BGP":
-            node["triples"] = _connected_order(node["triples"], {_FOCUS})
-        for child in node.values():
-            _plan_from_focus_node(child)
-    elif isinstance(node, list | tuple):
-        for child in node:
-            _plan_from_focus_node(child)
-
-
-def _connected_order(
-    triples: list[tuple[Node, Node, Node]], bound: set[Node]
-) -> list[tuple[Node, Node, Node]]:
-    """Triples in a greedy join order: first those sharing most bound variables, then most constants."""
-    known = set(bound)
-    remaining = list(triples)
-    ordered = []
-    while remaining:
-
-        def rank(index: int) -> tuple[int, int, int]:
-            terms = remaining[index]
-            joined = sum(1 for term in terms if term in known)
-            constants = sum(1 for term in terms if not isinstance(term, Variable | BNode))
-            return joined, constants, -index
-
-        best = remaining.pop(max(range(len(remaining)), key=rank))
-        ordered.append(best)
-        known.update(term for term in best if isinstance(term, Variable | BNode))
-    return ordered
-
-
 def shapes_graph() -> Graph:
     """Our SHACL shapes, from every file of ``ontology/shapes/``."""
     graph = Graph()
@@ -189,15 +112,15 @@ def validate(data: KnowledgeGraph | Graph, *, shapes: Graph | None = None) -> Va
     The data conforms when no result is a violation; warnings and notes are reported but do not fail it.
     pySHACL checks the core constraints; each SHACL-SPARQL constraint of a node shape runs once over the
     whole graph, its rows given to the shape's focus nodes, with pySHACL's own targets, severities and
-    messages (see :func:`_whole_graph_sparql`). The results are the same as pySHACL's alone, which runs each
-    constraint once per focus node and so grows with the square of the data.
+    messages (see :mod:`libertera_kg.shacl_sparql`). The results are the same as pySHACL's alone, which
+    runs each constraint once per focus node and so grows with the square of the data.
     """
     import pyshacl  # imported here: validation is the only user of pySHACL
 
     source = data.merged() if isinstance(data, KnowledgeGraph) else data
     # The same triples, not a copy: a graph over the same store whose queries are planned for pySHACL.
-    graph = _PreparedQueryGraph(store=source.store, identifier=source.identifier)
-    core_shapes, sparql_shapes = _split_off_sparql(shapes if shapes is not None else shapes_graph())
+    graph = PreparedQueryGraph(store=source.store, identifier=source.identifier)
+    core_shapes, sparql_shapes = split_off_sparql(shapes if shapes is not None else shapes_graph())
     try:
         # In place: without inference pySHACL does not change the data graph.
         _, report_graph, _ = pyshacl.validate(
@@ -209,11 +132,11 @@ def validate(data: KnowledgeGraph | Graph, *, shapes: Graph | None = None) -> Va
             inplace=True,
         )
         assert isinstance(report_graph, Graph)
-        _add_results(report_graph, _whole_graph_sparql(sparql_shapes, core_shapes, graph))
+        add_results(report_graph, whole_graph_sparql(sparql_shapes, core_shapes, graph))
     except LiberteraError:
         raise
     except Exception as exc:  # pySHACL reports bad shapes or data with its own exception types
-        raise LiberteraError(f"SHACL validation could not run: {exc}") from exc
+        raise ToolError(f"SHACL validation could not run: {exc}") from exc
     results = sorted(
         set(_results(report_graph, graph)),
         key=lambda r: (_SEVERITY_RANK[r.severity], r.rule, r.focus, r.path or "", r.value or "", r.message),
@@ -222,154 +145,10 @@ def validate(data: KnowledgeGraph | Graph, *, shapes: Graph | None = None) -> Va
     return ValidationReport(conforms=conforms, results=tuple(results), report_graph=report_graph)
 
 
-def _split_off_sparql(shapes: Graph) -> tuple[Graph, dict[URIRef | BNode, list[Node]]]:
-    """The shapes without the SPARQL constraints of node shapes, and those constraints by shape.
-
-    A SPARQL constraint of a property shape stays with pySHACL: its ``$PATH`` and value nodes need the
-    property's path, which only pySHACL evaluates.
-    """
-    core = Graph()
-    for prefix, namespace in shapes.namespaces():
-        core.bind(prefix, namespace)
-    taken: dict[URIRef | BNode, list[Node]] = {}
-    for shape, _, constraint in shapes.triples((None, SH.sparql, None)):
-        if isinstance(shape, URIRef | BNode) and shapes.value(shape, SH.path) is None:
-            taken.setdefault(shape, []).append(constraint)
-    for triple in shapes:
-        if not (triple[1] == SH.sparql and triple[0] in taken):
-            core.add(triple)
-    return core, taken
-
-
-def _whole_graph_sparql(
-    constraints: dict[URIRef | BNode, list[Node]], core_shapes: Graph, data: Graph
-) -> list[tuple[Node, Node, Node]]:
-    """Report triples for the SPARQL constraints of node shapes, each query run once over ``data`` where
-    it can be.
-
-    A query whose every answer binds ``$this`` through a triple pattern of its top level gives, run with
-    ``$this`` unbound, exactly the union of its answers with ``$this`` bound to each node (pre-binding
-    only joins with the pattern that binds it); with pyoxigraph installed it runs so, once, on an Oxigraph
-    copy of ``data``, and its rows are kept for the shape's focus nodes. Otherwise a query runs once per
-    focus node on rdflib, as pySHACL runs it (rdflib's plans for a whole graph can grow with its square).
-    """
-    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
-    from pyshacl.shape import Shape
-    from pyshacl.shapes_graph import ShapesGraph
-
-    if not constraints:
-        return []
-    shapes = Graph()
-    for triple in core_shapes:
-        shapes.add(triple)
-    for shape_node, nodes in constraints.items():
-        for node in nodes:
-            shapes.add((shape_node, SH.sparql, node))
-    shapes_graph_ = ShapesGraph(shapes)
-    whole_graph = _OxigraphCopy(data) if importlib.util.find_spec("pyoxigraph") is not None else None
-    triples: list[tuple[Node, Node, Node]] = []
-    for shape_node in sorted(constraints, key=str):
-        shape = Shape(shapes_graph_, shape_node)
-        if shape.deactivated:
-            continue
-        component = SPARQLBasedConstraint(shape)
-        focus_nodes = set(shape.focus_nodes(data))  # type: ignore[no-untyped-call]
-        for helper in sorted(component.sparql_constraints, key=lambda h: str(h.node)):
-            if helper.deactivated or not focus_nodes:
-                continue
-            text = helper.apply_prefixes(helper.select_text)
-            if whole_graph is not None and _binds_focus_at_top_level(_prepared(text).algebra):
-                rows = [row for row in whole_graph.rows(text) if row.get("this") in focus_nodes]
-            else:
-                rows = [row for focus in sorted(focus_nodes, key=str) for row in _rows(data, text, focus)]
-            seen: set[tuple[Any, ...]] = set()
-            for row in rows:
-                if row.pop("failure", None) is not None:
-                    raise LiberteraError(
-                        f"SHACL validation could not run: {_name(helper.node)} reported a failure"
-                    )
-                focus, path, value = row.pop("this"), row.pop("path", None), row.pop("value", None)
-                key = (focus, path, value, tuple(sorted(row.items())))
-                if key in seen:  # pySHACL reports each distinct row once
-                    continue
-                seen.add(key)
-                _, _, result_triples = component.make_v_result(
-                    data,
-                    focus,
-                    value_node=focus if value is None else value,
-                    result_path=path,
-                    bound_vars=(focus, path, focus if value is None else value, row),
-                    source_constraint=helper.node,
-                    extra_messages=helper.messages or None,
-                )
-                triples += [(s, p, o[1] if isinstance(o, tuple) else o) for s, p, o in result_triples]
-    return triples
-
-
-class _OxigraphCopy:
-    """The data graph copied into an in-memory Oxigraph store on first use, for whole-graph queries."""
-
-    def __init__(self, data: Graph):
-        self._data = data
-        self._store: Any = None
-
-    def rows(self, text: str) -> list[dict[str, Any]]:
-        """The answers to the SELECT query ``text``, as dictionaries of rdflib terms without unbound ones."""
-        import pyoxigraph as ox
-
-        from .stores import OxigraphTerms
-
-        if self._store is None:
-            self._store = ox.Store()
-            self._store.bulk_load(
-                self._data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
-            )
-        solutions = self._store.query(text)
-        names = [variable.value for variable in solutions.variables]
-        convert = OxigraphTerms()
-        rows = []
-        for solution in solutions:
-            row = {name: convert(solution[name]) for name in names}
-            rows.append({name: term for name, term in row.items() if term is not None})
-        return rows
-
-
-def _rows(data: Graph, text: str, focus: Any) -> list[dict[str, Any]]:
-    """The answers to ``text`` on ``data`` as dictionaries, with ``$this`` bound to ``focus`` if given."""
-    bindings = {"this": focus} if focus is not None else None
-    return [row.asdict() for row in data.query(text, initBindings=bindings)]  # type: ignore[union-attr]
-
-
-def _binds_focus_at_top_level(node: Any) -> bool:
-    """Whether a triple pattern that every answer must match binds ``$this``: looked for through the
-    projection, filters, assignments and joins of the query's top level, and the left side of OPTIONAL."""
-    name = getattr(node, "name", None)
-    if name == "BGP":
-        return any(_FOCUS in triple for triple in node["triples"])
-    if name in ("SelectQuery", "Project", "Distinct", "Reduced", "Filter", "Extend", "ToMultiSet", "Slice"):
-        return _binds_focus_at_top_level(node.get("p"))
-    if name == "Join":
-        return _binds_focus_at_top_level(node["p1"]) or _binds_focus_at_top_level(node["p2"])
-    if name == "LeftJoin":
-        return _binds_focus_at_top_level(node["p1"])
-    return False
-
-
-def _add_results(report: Graph, triples: list[tuple[Node, Node, Node]]) -> None:
-    """Add the result triples to pySHACL's report, which no longer conforms if any is a violation."""
-    if not triples:
-        return
-    report_node = next(report.subjects(RDF.type, SH.ValidationReport))
-    for triple in triples:
-        report.add(triple)
-        if triple[1] == RDF.type and triple[2] == SH.ValidationResult:
-            report.add((report_node, SH.result, triple[0]))
-    if any(p == SH.resultSeverity and o == SH.Violation for _, p, o in triples):
-        report.set((report_node, SH.conforms, Literal(False)))
-
-
 def _results(report: Graph, data: Graph) -> Iterable[ValidationResult]:
-    # Only the report's own results: those nested under sh:detail explain an sh:node failure already listed.
+    """The report's own results (those nested under sh:detail explain an sh:node failure already listed),
+    named with the prefixes ``data`` binds and labelled as ``data`` labels them."""
+    name = _compact_names(data)
     for node in report.objects(None, SH.result):
         focus = report.value(node, SH.focusNode)
         shape = report.value(node, SH.sourceShape)
@@ -378,18 +157,18 @@ def _results(report: Graph, data: Graph) -> Iterable[ValidationResult]:
         severity = str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1]
         value = report.value(node, SH.value)
         path = report.value(node, SH.resultPath)
-        shape_name = _name(shape)
-        constraint_name = _name(constraint if isinstance(constraint, URIRef) else component)
+        shape_name = name(shape)
+        constraint_name = name(constraint if isinstance(constraint, URIRef) else component)
         yield ValidationResult(
             severity=severity,  # type: ignore[arg-type]
             rule=constraint_name if isinstance(constraint, URIRef) else shape_name,
             focus=str(focus),
-            path=_name(path) if isinstance(path, URIRef) else None,
+            path=name(path) if isinstance(path, URIRef) else None,
             value=_display(value),
             message=_message(report, node),
             source_shape=shape_name,
             constraint=constraint_name,
-            focus_label=_label(data, focus),
+            focus_label=display_label(data, focus, fallback="local name"),
         )
 
 
@@ -399,13 +178,21 @@ def _message(report: Graph, node: Node) -> str:
     return str((english or messages or [Literal("(no message)")])[0])
 
 
-def _name(node: Node | None) -> str:
-    """A compact name for an IRI (``lt:statedIn``, ``ltsh:FigureShape``), or a mark for a blank node."""
-    if node is None:
-        return "(none)"
-    if isinstance(node, URIRef):
-        return _NAMES.namespace_manager.normalizeUri(node)
-    return "(anonymous shape)" if isinstance(node, BNode) else str(node)
+def _compact_names(data: Graph) -> Callable[[Node | None], str]:
+    """Compact names for IRIs (``lt:statedIn``, ``ltsh:FigureShape``) with the prefixes ``data`` binds
+    and our shapes', or a mark for a blank node."""
+    names = Graph(bind_namespaces="none")
+    for prefix, namespace in [*data.namespaces(), ("ltsh", LTSH), ("sh", SH)]:
+        names.bind(prefix, namespace, override=True)
+
+    def name(node: Node | None) -> str:
+        if node is None:
+            return "(none)"
+        if isinstance(node, URIRef):
+            return names.namespace_manager.normalizeUri(node)
+        return "(anonymous shape)" if isinstance(node, BNode) else str(node)
+
+    return name
 
 
 def _display(value: Node | None) -> str | None:
@@ -414,14 +201,3 @@ def _display(value: Node | None) -> str | None:
     if isinstance(value, BNode):
         return "(blank node)"
     return str(value)
-
-
-def _label(data: Graph, node: Node | None) -> str:
-    """How a person knows ``node``: its English label, the source's words for it, or its IRI."""
-    if node is None:
-        return "(none)"
-    for prop in (SKOS.prefLabel, RDFS.label, LT.statedAs, SKOS.altLabel):
-        for label in data.objects(node, prop):
-            if isinstance(label, Literal) and label.language in ("en", None):
-                return str(label)
-    return str(node).rsplit("/", 1)[-1] or str(node)
