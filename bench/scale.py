@@ -6,7 +6,7 @@ would otherwise pick.
 Data: ``libertera-kg synth --operations N`` (1,200 operations: about a million quads) beside the shipped
 graph. Each figure is measured in a fresh process (so peak memory is its own), the median of ``--runs``:
 
-- **loading**: ``libertera_kg.loading.load_files`` into a new on-disk store (which checks the file first and
+- **loading**: ``libertera_kg.oxigraph.load_into_store`` into a new on-disk store (which checks the file first and
   adds our graph) against raw ``pyoxigraph.Store.bulk_load`` of the same file;
 - **catalogue**: every canned query with its defaults through our oxigraph store, against the same texts
   run directly on pyoxigraph (results listed, union default graph), and against our rdflib store;
@@ -42,10 +42,10 @@ def measure(name: str, data: Path, folder: Path) -> dict[str, float]:
     import only what they use, so their memory is theirs alone."""
     texts = json.loads((data.parent / "queries.json").read_text(encoding="utf-8"))
     if name == "load-ours":
-        from libertera_kg.loading import load_files
+        from libertera_kg.oxigraph import load_into_store
 
         start = time.perf_counter()
-        load_files(folder / "ours", [data], progress=False)
+        load_into_store(folder / "ours", [data], progress=False)
     elif name == "load-pyoxigraph":
         start = time.perf_counter()
         store = ox.Store(str(folder / "raw"))
@@ -58,7 +58,7 @@ def measure(name: str, data: Path, folder: Path) -> dict[str, float]:
         for text in texts:
             list(store.query(text, use_default_graph_as_union=True))
     elif name == "catalogue-ours":
-        from libertera_kg.stores import OxigraphStore
+        from libertera_kg.oxigraph import OxigraphStore
 
         store = ox.Store()
         store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
@@ -86,7 +86,7 @@ def measure(name: str, data: Path, folder: Path) -> dict[str, float]:
         start = time.perf_counter()
         rdflib_to_networkx_multidigraph(graph)
     elif name == "view-ours":
-        from libertera_kg.stores import OxigraphStore
+        from libertera_kg.oxigraph import OxigraphStore
         from libertera_kg.views import entities
 
         store = ox.Store()

@@ -20,7 +20,8 @@ from rdflib import Dataset, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 from validation import synthetic
 
-from libertera_kg.stores import MemoryStore, OxigraphStore
+from libertera_kg.oxigraph import OxigraphStore
+from libertera_kg.stores import MemoryStore
 from libertera_kg.views import view
 
 

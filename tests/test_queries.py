@@ -19,9 +19,12 @@ from rdflib.plugins.sparql import prepareQuery
 
 from libertera_kg import (
     DataFileError,
+    EndpointError,
     QueryError,
     QueryParameterError,
     Store,
+    UnknownNameError,
+    UsageError,
     connect,
     get_query,
     list_queries,
@@ -202,7 +205,7 @@ def test_text_values_are_bound_as_terms_never_as_query_text() -> None:
 
 
 def test_unknown_query_lists_the_catalogue() -> None:
-    with pytest.raises(QueryError, match=r"no canned query called 'nope'.*cases-by-country"):
+    with pytest.raises(UnknownNameError, match=r"no canned query called 'nope'.*cases-by-country"):
         connect().query("nope")
 
 
@@ -383,7 +386,7 @@ def test_invalid_sparql_is_a_clear_error_on_every_store(stores: dict[str, Store]
 
 def test_an_unreachable_endpoint_is_named_in_the_error(unused_loopback_url: str) -> None:
     url = unused_loopback_url
-    with pytest.raises(QueryError, match=re.escape(url)):
+    with pytest.raises(EndpointError, match=re.escape(url)):
         connect(endpoint=url).sparql("ASK {}")
 
 
@@ -396,9 +399,9 @@ def test_an_oxigraph_store_on_disk_is_reused(tmp_path: Path) -> None:
 
 
 def test_a_store_kind_that_does_not_exist_is_refused() -> None:
-    with pytest.raises(QueryError, match="unknown store 'postgres'"):
+    with pytest.raises(UnknownNameError, match="no store called 'postgres'"):
         connect("postgres")
-    with pytest.raises(QueryError, match="only the oxigraph store can live on disk"):
+    with pytest.raises(UsageError, match="Only the oxigraph store can live on disk"):
         connect("memory", path="somewhere")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from libertera_kg import LiberteraError, QueryError, Store
+from libertera_kg import LiberteraError, Store, UnknownNameError, connect, load
 from libertera_kg import views as views_module
 from libertera_kg.cli import main
 from libertera_kg.views import EXPORT_FORMATS, list_views, serialise_view, view
@@ -181,6 +181,19 @@ def test_edges_carry_predicate_label_and_source(views: dict[str, nx.MultiDiGraph
     }
 
 
+def test_edge_labels_come_from_the_graph_in_the_store_not_the_shipped_files() -> None:
+    """A store holding another graph names its edges as that graph labels its properties."""
+    from rdflib import RDFS, Literal, URIRef
+
+    kg = load()
+    links = URIRef("https://w3id.org/libertera/ontology#linksCountry")
+    kg.ontology.set((links, RDFS.label, Literal("ties together", lang="en")))
+    assert kg.property_labels()[str(links)] == "ties together"
+    edge = ("https://w3id.org/libertera/id/network/brazil-trafficking-network", ID + "country/PK")
+    assert view("network", connect(graph=kg)).edges[(*edge, "lt:linksCountry")]["label"] == "ties together"
+    assert view("network").edges[(*edge, "lt:linksCountry")]["label"] == "links country"
+
+
 def test_entities_folds_literals_and_types_into_nodes_and_leaves_plumbing_out(
     views: dict[str, nx.MultiDiGraph],
 ) -> None:
@@ -265,7 +278,7 @@ def test_files_are_byte_identical_for_the_same_graph(views: dict[str, nx.MultiDi
 
 
 def test_an_unknown_view_lists_the_views() -> None:
-    with pytest.raises(QueryError, match=r"no view called 'routes'.*flows"):
+    with pytest.raises(UnknownNameError, match=r"no view called 'routes'.*flows"):
         view("routes")
 
 

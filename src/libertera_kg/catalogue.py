@@ -15,7 +15,7 @@ nothing for a plain string. The ``parameters`` header key documents each one; gr
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -27,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from . import resources
-from .errors import DataFileError, QueryError, QueryParameterError
+from .errors import DataFileError, QueryError, QueryParameterError, UnknownNameError
 from .namespaces import DATA_PREFIXES, PREFIXES
 
 #: Header keys of the grlc convention, plus ``parameters`` (ours), which documents each parameter.
@@ -237,7 +237,8 @@ def list_queries() -> tuple[CannedQuery, ...]:
 
 @cache
 def get_query(name: str) -> CannedQuery:
-    """The canned query called ``name``; an unknown name raises :class:`QueryError` listing the known ones.
+    """The canned query called ``name``; an unknown name raises :class:`UnknownNameError` listing the
+    known ones.
 
     Only that query's file is read: a command running one query need not parse the whole catalogue.
     """
@@ -256,9 +257,71 @@ NamedT = TypeVar("NamedT", bound=_Named)
 
 
 def find_named(items: Sequence[NamedT], name: str, kind: str) -> NamedT:
-    """The item called ``name``; otherwise :class:`QueryError` naming every ``kind`` there is."""
+    """The item called ``name``; otherwise :class:`UnknownNameError` naming every ``kind`` there is."""
     for item in items:
         if item.name == name:
             return item
     known = ", ".join(item.name for item in items)
-    raise QueryError(f"There is no {kind} called '{name}'. Those there are: {known}.")
+    raise UnknownNameError(f"There is no {kind} called '{name}'. Those there are: {known}.")
+
+
+def with_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """``text`` with a ``VALUES`` block binding ``bindings`` opening its first group (the WHERE clause).
+
+    Terms are written by rdflib (``Node.n3()``), which escapes literals; IRIs were checked beforehand.
+
+    >>> print(with_values('SELECT * WHERE { ?s ?p ?_o_iri }', {"_o_iri": URIRef("https://example.org/a")}))
+    SELECT * WHERE { VALUES (?_o_iri) { (<https://example.org/a>) } ?s ?p ?_o_iri }
+    """
+    if not bindings:
+        return text
+    return with_value_rows(text, tuple(bindings), [tuple(bindings.values())])
+
+
+def with_value_rows(text: str, variables: Sequence[str], rows: Iterable[Sequence[Node]]) -> str:
+    """``text`` with a ``VALUES`` block of several ``rows`` for ``variables`` opening its first group."""
+    brace = _first_group(text)
+    names = " ".join(f"?{name}" for name in variables)
+    data = " ".join(f"({' '.join(term.n3() for term in row)})" for row in rows)
+    return f"{text[: brace + 1]} VALUES ({names}) {{ {data} }}{text[brace + 1 :]}"
+
+
+def _first_group(text: str) -> int:
+    """The offset of the ``{`` opening the query pattern: the first not inside a comment, string or IRI,
+    after a CONSTRUCT template if there is one."""
+    i, n = 0, len(text)
+    depth, in_template = 0, False
+    while i < n:
+        char = text[i]
+        if char == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                break
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, i) else char
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if text[i] == "\\" else 1
+            i += len(quote) - 1
+        elif char == "<":
+            end = i + 1
+            while end < n and text[end] not in '<>"{}|^`\\ \t\r\n':
+                end += 1
+            if end < n and text[end] == ">":
+                i = end
+        elif char == "{":
+            if in_template:
+                depth += 1
+            elif _CONSTRUCT_TEMPLATE.search(text, 0, i):
+                in_template, depth = True, 1
+            else:
+                return i
+        elif char == "}" and in_template:
+            depth -= 1
+            in_template = depth > 0
+        i += 1
+    raise QueryError("the query has no { … } group to bind its parameters in")
+
+
+#: A CONSTRUCT keyword right before a ``{``: that group is the template, not the pattern.
+_CONSTRUCT_TEMPLATE = re.compile(r"\bCONSTRUCT\s*\Z", re.IGNORECASE)

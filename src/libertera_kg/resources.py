@@ -7,6 +7,7 @@ with :mod:`importlib.resources`, never relative to a checkout or the working dir
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
@@ -90,14 +91,25 @@ def server_query_files() -> list[Traversable]:
     return _sorted_files(_folder("queries") / "server", (".rq",))
 
 
-def server_query(name: str) -> str:
-    """The text of ``queries/server/NAME.rq``."""
-    for item in server_query_files():
-        if item.name == f"{name}.rq":
-            return item.read_text(encoding="utf-8")
-    raise ResourceError(f"The server query '{name}' is missing from the installation's queries/server/.")
+def lookup_query_files() -> list[Traversable]:
+    """The SPARQL files of ``queries/lookups/`` that the library runs for itself (labels, attributes)."""
+    return _sorted_files(_folder("queries") / "lookups", (".rq", ".ru"))
+
+
+@cache
+def shipped_query(name: str) -> str:
+    """The text of ``queries/NAME`` (``server/void.rq``, ``lookups/property-labels.rq`` …): the SPARQL the
+    library and the server run for themselves."""
+    item = _folder("queries")
+    for part in name.split("/"):
+        item = item / part
+    if not item.is_file():
+        raise ResourceError(f"The query file '{name}' is missing from the installation's queries/ folder.")
+    return item.read_text(encoding="utf-8")
 
 
 def sparql_files() -> list[Traversable]:
-    """Every SPARQL file the package ships: the canned queries, the graph views, the server's queries."""
-    return [*query_files(), *view_files(), *server_query_files()]
+    """Every SPARQL query file the package ships: the canned queries, the views, the server's and the
+    library's own queries (not the update that fills an oxigraph store's default graph)."""
+    lookups = [item for item in lookup_query_files() if item.name.endswith(".rq")]
+    return [*query_files(), *view_files(), *server_query_files(), *lookups]

@@ -98,6 +98,11 @@ class QueryResult:
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
+    def records(self) -> list[dict[str, Node | None]]:
+        """One dict per row, column name to RDF term (``None`` where a variable is unbound): rows read by
+        column name, whatever order the columns come in."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
     def to_dicts(self) -> list[dict[str, object]]:
         """One dict per row, column name to Python value (``None`` where a variable is unbound)."""
         return [{c: python_value(t) for c, t in zip(self.columns, row, strict=True)} for row in self.rows]

@@ -17,24 +17,29 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from .catalogue import get_query
-from .errors import MissingDependencyError, QueryError, QueryRefusedError, ReadOnlyError
-from .inspection import QueryDataset, inspect_query, parse_query, refuse_update
+from .catalogue import get_query, with_value_rows, with_values
+from .errors import (
+    EndpointError,
+    MissingDependencyError,
+    QueryError,
+    QueryRefusedError,
+    ReadOnlyError,
+    UnknownNameError,
+    UsageError,
+)
+from .inspection import QueryDataset, inspect_query, on_dataset, parse_query
+from .resources import shipped_query
 from .results import QueryResult, result_from_any
 
 if TYPE_CHECKING:
-    import pyoxigraph
-
     from .graph import KnowledgeGraph
 
 #: The kinds of local store :func:`connect` can build.
@@ -48,6 +53,7 @@ class Store(ABC):
     kind: str
     #: A remote endpoint is only queried; the data lives there.
     read_only: bool = False
+    _property_labels: dict[str, str] | None = None
 
     def query(self, name: str, **params: object) -> QueryResult:
         """Run the canned query ``name`` with its parameters (checked, then bound; never pasted as text)."""
@@ -64,6 +70,16 @@ class Store(ABC):
         (or triples) and marks the result ``truncated`` when there were more.
         """
         return self._run(text, label="the SPARQL query", dataset=dataset, max_rows=max_rows)
+
+    def property_labels(self) -> dict[str, str]:
+        """The English label of every property the store's data labels, by IRI (asked once per store):
+        views and pages name edges as the loaded graph names them."""
+        if self._property_labels is None:
+            labels: dict[str, str] = {}
+            for row in self.sparql(shipped_query("lookups/property-labels.rq")).records():
+                labels.setdefault(str(row["property"]), str(row["label"]))
+            self._property_labels = labels
+        return self._property_labels
 
     @abstractmethod
     def _run(
@@ -97,157 +113,33 @@ class MemoryStore(Store):
             raise QueryError(f"{label} cannot run on rdflib: {exc}") from exc
         chosen = dataset or inspect_query(text).dataset
         if chosen is not None:
-            query = self._on_dataset(query, chosen, label)
+            self._refuse_graphs_not_held(chosen, label)
+            query = on_dataset(query, chosen)
         try:
             answer = evalQuery(self.dataset, query, {})
             if answer["type_"] == "ASK":
                 return result_from_any(("ask",), [(Literal(bool(answer["askAnswer"])),)])
             if answer["type_"] in ("CONSTRUCT", "DESCRIBE"):
-                triples, truncated = _capped(sorted(answer["graph"]), max_rows)
+                triples, truncated = capped(sorted(answer["graph"]), max_rows)
                 return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
             variables = list(answer["vars_"])
-            bindings, truncated = _capped(answer["bindings"], max_rows)
+            bindings, truncated = capped(answer["bindings"], max_rows)
             rows = [tuple(b.get(v) for v in variables) for b in bindings]
         except Exception as exc:  # rdflib raises assorted errors while evaluating
-            raise QueryError(f"{label} cannot run on rdflib: {_first_line(exc)}") from exc
+            raise QueryError(f"{label} cannot run on rdflib: {first_line(exc)}") from exc
         return result_from_any([str(v) for v in variables], rows, truncated=truncated)
 
-    def _on_dataset(self, query: Query, chosen: QueryDataset, label: str) -> Query:
-        """``query`` made to run on the graphs ``chosen`` names, each of which the store must hold."""
-        from rdflib.plugins.sparql.parserutils import CompValue
-
+    def _refuse_graphs_not_held(self, chosen: QueryDataset, label: str) -> None:
+        """Refuse a dataset naming a graph the store does not hold: rdflib would fetch it from the web."""
         for graph in (*chosen.default_graphs, *chosen.named_graphs):
             if not len(self.dataset.graph(URIRef(graph))):
                 raise QueryRefusedError(
                     f"{label} names the graph <{graph}>, which this store does not hold; "
                     "graphs are never fetched from the web."
                 )
-        clauses = [CompValue("DatasetClause", default=URIRef(g)) for g in chosen.default_graphs]
-        clauses += [CompValue("DatasetClause", named=URIRef(g)) for g in chosen.named_graphs]
-        algebra = CompValue(query.algebra.name, **{**query.algebra, "datasetClause": clauses})
-        return Query(query.prologue, algebra)
 
 
-class OxigraphStore(Store):
-    """A pyoxigraph store, in memory or on disk; the fast embedded choice for large graphs.
-
-    Its default graph holds the RDF merge of the named graphs, each triple once, which queries see. Oxigraph
-    can instead be asked for the union of the graphs, but that repeats a triple once per graph holding it:
-    a country named by 500 reports made a join of its label and type 250,000 rows long.
-    """
-
-    kind = "oxigraph"
-
-    def __init__(self, store: pyoxigraph.Store):
-        self.store = store
-        if _default_graph_is_empty(store):
-            merge_into_default_graph(store)
-
-    def _run(
-        self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
-    ) -> QueryResult:
-        import pyoxigraph as ox
-
-        dataset = dataset or _dataset_named_in(text)
-        options: dict[str, Any] = {}
-        if dataset is not None:
-            options = {
-                "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs],
-                "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs],
-            }
-        try:
-            result = self.store.query(text, **options)
-            if isinstance(result, ox.QueryBoolean):
-                return result_from_any(("ask",), [(Literal(bool(result)),)])
-            convert = OxigraphTerms()
-            if isinstance(result, ox.QueryTriples):
-                triples, truncated = _capped(
-                    sorted(tuple(convert(t) for t in (q.subject, q.predicate, q.object)) for q in result),
-                    max_rows,
-                )
-                return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
-            columns = [v.value for v in result.variables]
-            solutions, truncated = _capped(result, max_rows)
-            rows = [tuple(convert(solution[c]) for c in columns) for solution in solutions]
-        except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
-            if isinstance(exc, SyntaxError):
-                refuse_update(text)
-            raise QueryError(f"{label} cannot run on pyoxigraph: {_first_line(exc)}") from exc
-        return result_from_any(columns, rows, truncated=truncated)
-
-
-def merge_into_default_graph(store: pyoxigraph.Store) -> None:
-    """Put every triple of the store's named graphs into its default graph, once (for a store loaded
-    without :func:`add_to_default_graph`)."""
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    store.flush()
-
-
-def add_to_default_graph(store: pyoxigraph.Store, quads: Iterable[pyoxigraph.Quad]) -> None:
-    """Add the triples of ``quads`` (as Oxigraph parses them from a file) to the store's default graph.
-
-    Three times faster than a SPARQL INSERT from the named graphs on a store on disk.
-    """
-    import pyoxigraph as ox
-
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
-
-
-def _default_graph_is_empty(store: pyoxigraph.Store) -> bool:
-    import pyoxigraph as ox
-
-    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
-
-
-def oxigraph_store(nquads: bytes, path: str | Path | None = None) -> OxigraphStore:
-    """A pyoxigraph store (in memory, or on disk at ``path`` if it holds no data yet) with ``nquads``."""
-    import pyoxigraph as ox
-
-    store = ox.Store(str(path)) if path is not None else ox.Store()
-    if len(store) == 0:
-        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-        add_to_default_graph(store, ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-        store.flush()
-    return OxigraphStore(store)
-
-
-def open_read_only(path: str | Path) -> OxigraphStore:
-    """The oxigraph store on disk at ``path``, opened read-only (several processes may share it), as
-    ``libertera-kg load`` left it: with data, and the merged default graph that queries see."""
-    import pyoxigraph as ox
-
-    folder = Path(path)
-    if not folder.is_dir():
-        raise QueryError(
-            f"{folder}: no such folder; load a store first with: libertera-kg load FILE --store-path {folder}"
-        )
-    try:
-        store = ox.Store.read_only(str(folder))
-    except OSError as exc:
-        raise QueryError(f"{folder}: not an oxigraph store that can be opened ({_first_line(exc)})") from None
-    if _default_graph_is_empty(store):
-        raise QueryError(
-            f"{folder}: the store has no merged default graph (it holds {len(store):,} quads); load it with "
-            f"libertera-kg load FILE --store-path {folder}, which writes one, or open it once with --store "
-            "oxigraph --store-path, which adds it"
-        )
-    return OxigraphStore(store)
-
-
-def named_graphs_nquads(store: pyoxigraph.Store) -> bytes:
-    """Every quad of the store's named graphs (not the merged default graph) as sorted N-Quads."""
-    import pyoxigraph as ox
-
-    default = ox.DefaultGraph()
-    quads = (q for q in store.quads_for_pattern(None, None, None) if q.graph_name != default)
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    assert text is not None  # serialize returns bytes when given no output
-    lines = text.splitlines(keepends=True)
-    lines.sort()
-    return b"".join(lines)
-
-
-def _dataset_named_in(text: str) -> QueryDataset | None:
+def dataset_named_in(text: str) -> QueryDataset | None:
     """The graphs a query's FROM clauses name, or ``None`` (also when rdflib cannot read the query)."""
     if "from" not in text.lower():  # a cheap test first: most queries name no graphs
         return None
@@ -257,7 +149,7 @@ def _dataset_named_in(text: str) -> QueryDataset | None:
         return None
 
 
-def _capped(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+def capped(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
     """The first ``max_rows`` items (all when ``None``), and whether there were more."""
     if max_rows is None:
         return list(items), False
@@ -279,17 +171,26 @@ class EndpointStore(Store):
         self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
     ) -> QueryResult:
         from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
         client.setTimeout(int(self.timeout))
         client.setQuery(text)
-        if client.isSparqlUpdateRequest():  # never sent: this store only reads
-            refuse_update(text)
-            raise ReadOnlyError("This is a SPARQL update; the remote store is only queried from here.")
+        # SPARQLWrapper guesses the form from the first keyword it finds anywhere, comments included ("the
+        # loaded graph" reads as LOAD, and it would then send an update): our parser decides where it can.
+        try:
+            client.queryType = inspect_query(text).form
+        except ReadOnlyError:
+            raise
+        except QueryError:  # beyond what rdflib reads: the endpoint judges it, but never as an update
+            if client.isSparqlUpdateRequest():
+                raise ReadOnlyError(
+                    "This is a SPARQL update; the remote store is only queried from here."
+                ) from None
         # Sent again as protocol parameters, which mean the same: Oxigraph's server, asked for the union
         # default graph, otherwise ignores a query's FROM.
-        dataset = dataset or _dataset_named_in(text)
+        dataset = dataset or dataset_named_in(text)
         for graph in dataset.default_graphs if dataset else ():
             client.addDefaultGraph(graph)
         for graph in dataset.named_graphs if dataset else ():
@@ -298,65 +199,29 @@ class EndpointStore(Store):
             is_graph = client.queryType in ("CONSTRUCT", "DESCRIBE")
             client.setReturnFormat(N3 if is_graph else JSON)
             answer: Any = client.queryAndConvert()
+        except QueryBadFormed as exc:  # the endpoint answered 400: the query, not the endpoint, is at fault
+            raise QueryError(
+                f"{label} cannot run: the endpoint {self.url} says it is not valid SPARQL ({first_line(exc)})"
+            ) from exc
         except Exception as exc:  # SPARQLWrapper passes on urllib's and its own errors
-            raise QueryError(f"{label} failed at the endpoint {self.url}: {_first_line(exc)}") from exc
+            raise EndpointError(f"{label} failed at the endpoint {self.url}: {first_line(exc)}") from exc
         if is_graph:
             from rdflib import Graph
 
             received = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
-            triples, truncated = _capped(sorted(received), max_rows)
+            triples, truncated = capped(sorted(received), max_rows)
             return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
         if "boolean" in answer:
             return result_from_any(("ask",), [(Literal(bool(answer["boolean"])),)])
         columns = list(answer["head"]["vars"])
-        bindings, truncated = _capped(answer["results"]["bindings"], max_rows)
+        bindings, truncated = capped(answer["results"]["bindings"], max_rows)
         rows = [tuple(_from_json(b[c]) if c in b else None for c in columns) for b in bindings]
         return result_from_any(columns, rows, truncated=truncated)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return " ".join(text.split())[:500]
-
-
-class OxigraphTerms:
-    """Turns pyoxigraph terms into rdflib terms, making each distinct IRI and literal once.
-
-    Terms repeat through a result (every edge names its predicate), and rdflib checks each new URIRef's
-    text and parses each new literal's value; a memo per result makes large results several times faster
-    to convert.
-    """
-
-    def __init__(self) -> None:
-        self._iris: dict[str, URIRef] = {}
-        self._literals: dict[tuple[str, str | None, str], Literal] = {}
-
-    def __call__(self, term: Any) -> Node | None:
-        import pyoxigraph as ox
-
-        if term is None:
-            return None
-        if isinstance(term, ox.NamedNode):
-            return self._iri(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if isinstance(term, ox.Literal):
-            key = (term.value, term.language, term.datatype.value)
-            known = self._literals.get(key)
-            if known is None:
-                if term.language:
-                    known = Literal(term.value, lang=term.language)
-                else:
-                    known = Literal(term.value, datatype=self._iri(term.datatype.value))
-                self._literals[key] = known
-            return known
-        raise QueryError(f"pyoxigraph returned a term libertera_kg cannot represent: {term!r}")
-
-    def _iri(self, value: str) -> URIRef:
-        known = self._iris.get(value)
-        if known is None:
-            known = self._iris[value] = URIRef(value)
-        return known
 
 
 def _from_json(term: Mapping[str, str]) -> Node:
@@ -369,68 +234,6 @@ def _from_json(term: Mapping[str, str]) -> Node:
         return Literal(term["value"], lang=term["xml:lang"])
     datatype = term.get("datatype")
     return Literal(term["value"], datatype=URIRef(datatype) if datatype else None)
-
-
-def with_values(text: str, bindings: Mapping[str, Node]) -> str:
-    """``text`` with a ``VALUES`` block binding ``bindings`` opening its first group (the WHERE clause).
-
-    Terms are written by rdflib (``Node.n3()``), which escapes literals; IRIs were checked beforehand.
-
-    >>> print(with_values('SELECT * WHERE { ?s ?p ?_o_iri }', {"_o_iri": URIRef("https://example.org/a")}))
-    SELECT * WHERE { VALUES (?_o_iri) { (<https://example.org/a>) } ?s ?p ?_o_iri }
-    """
-    if not bindings:
-        return text
-    return with_value_rows(text, tuple(bindings), [tuple(bindings.values())])
-
-
-def with_value_rows(text: str, variables: Sequence[str], rows: Iterable[Sequence[Node]]) -> str:
-    """``text`` with a ``VALUES`` block of several ``rows`` for ``variables`` opening its first group."""
-    brace = _first_group(text)
-    names = " ".join(f"?{name}" for name in variables)
-    data = " ".join(f"({' '.join(term.n3() for term in row)})" for row in rows)
-    return f"{text[: brace + 1]} VALUES ({names}) {{ {data} }}{text[brace + 1 :]}"
-
-
-def _first_group(text: str) -> int:
-    """The offset of the ``{`` opening the query pattern: the first not inside a comment, string or IRI,
-    after a CONSTRUCT template if there is one."""
-    i, n = 0, len(text)
-    depth, in_template = 0, False
-    while i < n:
-        char = text[i]
-        if char == "#":
-            i = text.find("\n", i)
-            if i < 0:
-                break
-        elif char in "\"'":
-            quote = char * 3 if text.startswith(char * 3, i) else char
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote) - 1
-        elif char == "<":
-            end = i + 1
-            while end < n and text[end] not in '<>"{}|^`\\ \t\r\n':
-                end += 1
-            if end < n and text[end] == ">":
-                i = end
-        elif char == "{":
-            if in_template:
-                depth += 1
-            elif _CONSTRUCT_TEMPLATE.search(text, 0, i):
-                in_template, depth = True, 1
-            else:
-                return i
-        elif char == "}" and in_template:
-            depth -= 1
-            in_template = depth > 0
-        i += 1
-    raise QueryError("the query has no { … } group to bind its parameters in")
-
-
-#: A CONSTRUCT keyword right before a ``{``: that group is the template, not the pattern.
-_CONSTRUCT_TEMPLATE = re.compile(r"\bCONSTRUCT\s*\Z", re.IGNORECASE)
 
 
 def connect(
@@ -450,11 +253,15 @@ def connect(
     if endpoint is not None:
         return EndpointStore(endpoint)
     if store not in STORE_KINDS:
-        raise QueryError(
-            f"unknown store '{store}'; choose one of: {', '.join(STORE_KINDS)}, or give an endpoint"
+        raise UnknownNameError(
+            f"There is no store called '{store}'. Those there are: {', '.join(STORE_KINDS)}; or give an "
+            "endpoint."
         )
     if path is not None and store != "oxigraph":
-        raise QueryError("only the oxigraph store can live on disk; use store='oxigraph' with a path")
+        raise UsageError(
+            "Only the oxigraph store can live on disk: choose the oxigraph store together with a store path "
+            "(on the command line, --store oxigraph --store-path DIR)."
+        )
     if graph is None:
         from .graph import load
 
@@ -463,10 +270,12 @@ def connect(
         return MemoryStore(graph.dataset)
     if importlib.util.find_spec("pyoxigraph") is None:
         raise MissingDependencyError("pyoxigraph", "oxigraph", "The oxigraph store")
+    from .oxigraph import oxigraph_store
+
     try:
         return oxigraph_store(graph.dataset.serialize(format="nquads", encoding="utf-8"), path)
     except OSError as exc:
-        raise QueryError(f"cannot open the oxigraph store at {path}: {_first_line(exc)}") from exc
+        raise UsageError(f"Cannot open the oxigraph store at {path}: {first_line(exc)}.") from exc
 
 
 def canned_query_results(store: Store) -> dict[str, str]:
@@ -480,7 +289,6 @@ __all__ = [
     "STORE_KINDS",
     "EndpointStore",
     "MemoryStore",
-    "OxigraphStore",
     "Store",
     "canned_query_results",
     "connect",

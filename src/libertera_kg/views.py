@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Dataset, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from . import resources
 from .catalogue import CannedQuery, find_named, parse_query_file
-from .errors import LiberteraError, MissingDependencyError
+from .errors import MissingDependencyError, UsageError
 from .namespaces import PREFIXES
 
 if TYPE_CHECKING:
@@ -46,24 +46,6 @@ EXPORT_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json", "cyjs
 _WIKIDATA = "http://www.wikidata.org/entity/"
 _GEONAMES = "https://sws.geonames.org/"
 
-# The literal properties, types and identifier links of the view's nodes (bound with VALUES, in batches).
-_NODE_ATTRIBUTES = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?node ?predicate ?value
-WHERE {
-  ?node ?predicate ?value .
-  FILTER (isLiteral(?value) || ?predicate IN (rdf:type, owl:sameAs))
-}
-"""
-# The sources that state each link from the view's nodes: the claims about them (bound the same way).
-_LINK_SOURCES = """
-PREFIX lt: <https://w3id.org/libertera/ontology#>
-SELECT ?node ?predicate ?object ?source
-WHERE {
-  ?claim lt:claimSubject ?node ; lt:claimProperty ?predicate ; lt:claimObject ?object ; lt:statedIn ?source .
-}
-"""
 _NODES_PER_QUERY = 2000
 
 
@@ -88,7 +70,7 @@ def list_views() -> tuple[View, ...]:
 
 
 def get_view(name: str) -> View:
-    """The view called ``name``; an unknown name raises :class:`QueryError` listing the known ones."""
+    """The view called ``name``; an unknown name raises :class:`UnknownNameError` listing the known ones."""
     return find_named(list_views(), name, "view")
 
 
@@ -101,9 +83,12 @@ def view(name: str, store: Store | None = None, *, provenance: bool = False) -> 
     that state it, joined by '; '). ``provenance=True`` adds the ``provenance`` view: claims, statements,
     sources, quotes and their selectors, linked to the entities they are about.
     """
-    from .stores import connect, with_value_rows
+    from .catalogue import with_value_rows
+    from .stores import connect
 
     store = store or connect()
+    node_attributes = resources.shipped_query("lookups/node-attributes.rq")
+    link_sources = resources.shipped_query("lookups/link-sources.rq")
     edges = list(store.sparql(get_view(name).query.text).rows)
     if provenance and name != "provenance":
         edges += store.sparql(get_view("provenance").query.text).rows
@@ -112,9 +97,9 @@ def view(name: str, store: Store | None = None, *, provenance: bool = False) -> 
     sources: list[tuple[Node | None, ...]] = []
     for start in range(0, len(nodes), _NODES_PER_QUERY):
         batch = [(node,) for node in nodes[start : start + _NODES_PER_QUERY]]
-        attributes.extend(store.sparql(with_value_rows(_NODE_ATTRIBUTES, ("node",), batch)).rows)
-        sources.extend(store.sparql(with_value_rows(_LINK_SOURCES, ("node",), batch)).rows)
-    return _build(edges, attributes, sources)
+        attributes.extend(store.sparql(with_value_rows(node_attributes, ("node",), batch)).rows)
+        sources.extend(store.sparql(with_value_rows(link_sources, ("node",), batch)).rows)
+    return _build(edges, attributes, sources, store.property_labels())
 
 
 def entities(store: Store | None = None, *, provenance: bool = False) -> nx.MultiDiGraph:
@@ -157,7 +142,7 @@ def provenance(store: Store | None = None) -> nx.MultiDiGraph:
     return view("provenance", store)
 
 
-def _build(edge_rows: Any, attribute_rows: Any, source_rows: Any) -> nx.MultiDiGraph:
+def _build(edge_rows: Any, attribute_rows: Any, source_rows: Any, labels: dict[str, str]) -> nx.MultiDiGraph:
     stated_in: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for subject, predicate, obj, source in source_rows:
         stated_in[(str(subject), str(predicate), str(obj))].add(str(source))
@@ -181,7 +166,6 @@ def _build(edge_rows: Any, attribute_rows: Any, source_rows: Any) -> nx.MultiDiG
         attributes.setdefault("label", str(attributes.get("statedAs", _local_name(node))))
         attributes.setdefault("type", "")
         graph.add_node(node, **attributes)
-    labels = _property_labels()
     for (subject, predicate, obj), sources in sorted(edges.items()):
         graph.add_edge(
             subject,
@@ -260,28 +244,13 @@ def _expanded(name: str) -> URIRef:
     return URIRef(_PREFIXES[prefix] + local if prefix in _PREFIXES else name)
 
 
-@cache
-def _property_labels() -> dict[str, str]:
-    """English labels of the properties our ontology declares or aligns with, for readable edges."""
-    from .graph import parse_into
-
-    ontology = Graph()
-    for path in resources.ontology_files():
-        parse_into(ontology, path)
-    return {
-        str(prop): str(label)
-        for prop, label in ontology.subject_objects(RDFS.label)
-        if isinstance(prop, URIRef) and isinstance(label, Literal) and label.language in (None, "en")
-    }
-
-
 def write_view(graph: nx.MultiDiGraph, fmt: str, path: Path) -> Path:
     """Write ``graph`` as ``fmt`` (see :data:`EXPORT_FORMATS`) to ``path``, whole or not at all."""
     from .publish import write_atomically
 
     if fmt not in EXPORT_FORMATS:
         known = ", ".join(EXPORT_FORMATS)
-        raise LiberteraError(f"Unknown export format '{fmt}'; choose one of: {known}.")
+        raise UsageError(f"Unknown export format '{fmt}'; choose one of: {known}.")
     write_atomically(path, serialise_view(graph, fmt))
     return path
 
@@ -301,7 +270,7 @@ def serialise_view(graph: nx.MultiDiGraph, fmt: str) -> str:
     if fmt == "csv":
         return _edge_list(graph)
     known = ", ".join(EXPORT_FORMATS)
-    raise LiberteraError(f"Unknown export format '{fmt}'; choose one of: {known}.")
+    raise UsageError(f"Unknown export format '{fmt}'; choose one of: {known}.")
 
 
 def _edge_list(graph: nx.MultiDiGraph) -> str:
@@ -340,20 +309,25 @@ def view_files(store: Store) -> tuple[dict[str, str], dict[str, bytes]]:
     return graphml, pictures
 
 
-def view_to_rdf(graph: nx.MultiDiGraph, graph_name: str, vocabulary: str) -> Dataset:
+def view_to_rdf(
+    graph: nx.MultiDiGraph, graph_name: str, vocabulary: str, *, store: Store | None = None
+) -> Dataset:
     """A view (perhaps with attributes an analyst computed) as RDF, in the named graph ``graph_name``.
 
     Edges become triples with their ``predicate``. Node attributes become literal triples: those a view
     gives (``label``, ``type``, ``wikidata``, ``isoAlpha2`` …) with the properties they came from, and any
-    other (``centrality``) with a property ``<vocabulary><attribute>``, which the publisher defines.
+    other (``centrality``) with a property ``<vocabulary><attribute>``, which the publisher defines. The
+    properties are those ``store`` labels (default: the shipped graph in memory).
 
     >>> data = view_to_rdf(view("network"), "https://example.org/graph/mine", "https://example.org/def#")
     >>> len(data.graph(URIRef("https://example.org/graph/mine"))) > 40
     True
     """
+    from .stores import connect
+
     dataset = Dataset()
     target = dataset.graph(URIRef(graph_name))
-    known = {_local_name(iri): URIRef(iri) for iri in _property_labels()}
+    known = {_local_name(iri): URIRef(iri) for iri in (store or connect()).property_labels()}
     for node, data in graph.nodes(data=True):
         subject = URIRef(node)
         for name, value in data.items():
