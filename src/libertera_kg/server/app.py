@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -28,32 +27,35 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..catalogue import get_query, list_queries
+from ..catalogue import get_query, list_queries, with_values
 from ..errors import (
+    InputError,
     LiberteraError,
     NotAcceptableError,
     QueryError,
-    QueryParameterError,
     QueryRefusedError,
     QueryTimeoutError,
     ReadOnlyError,
+    ServerError,
+    UnknownNameError,
+    UsageError,
 )
 from ..graph import KnowledgeGraph
 from ..inspection import QueryDataset
 from ..namespaces import BASE
-from ..resources import server_query
-from ..stores import with_values
-from .describe import DATASET, DUMP_TYPES, Link, Quote, service_description, void_description
+from ..resources import shipped_query
+from .describe import (
+    DATASET,
+    DUMP_TYPES,
+    entity_page,
+    query_listing,
+    service_description,
+    void_description,
+)
 from .formats import FORMAT_NAMES, GRAPH_TYPES, negotiate
+from .protocol import READ_ONLY, protocol_parameters, query_string, too_large
 from .workers import Answer, QueryJob, WorkerPool
 
-#: The protocol parameters /sparql takes; an update's parameters are refused as such.
-_QUERY_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri", "format"}
-_UPDATE_PARAMETERS = {"update", "using-graph-uri", "using-named-graph-uri"}
-_READ_ONLY = (
-    "This server is read-only: it answers SPARQL queries and accepts no update (INSERT, DELETE, LOAD, "
-    "CLEAR, CREATE, DROP …) on any route."
-)
 _log = logging.getLogger("libertera_kg.server")
 _PACKAGE = files("libertera_kg.server")
 #: The linked-data pages' formats, HTML first for browsers.
@@ -97,9 +99,8 @@ class _Server:
         import asyncio
 
         from ..graph import load
+        from ..oxigraph import named_graphs_nquads, open_read_only
         from ..publish import serialize_dumps
-        from ..stores import named_graphs_nquads, open_read_only
-        from ..views import _property_labels
 
         data: bytes | Path
         if self.settings.store_path is not None:
@@ -121,13 +122,16 @@ class _Server:
                 )
             )
             data = self.dumps["libertera.nq"]
-        self.property_labels = _property_labels()
         self.pool = WorkerPool(
             self.settings.store, data, size=self.settings.workers, timeout=self.settings.timeout
         )
         await self.pool.start()
+        labels = await self.run(QueryJob(shipped_query("lookups/property-labels.rq"), raw=True))
+        assert labels.result is not None
+        for row in labels.result.records():
+            self.property_labels.setdefault(str(row["property"]), str(row["label"]))
         statistics = await self.run(
-            QueryJob(with_values(server_query("void"), {"dataset": DATASET}), raw=True)
+            QueryJob(with_values(shipped_query("server/void.rq"), {"dataset": DATASET}), raw=True)
         )
         assert statistics.result is not None
         self.void_statistics = statistics.result.rows
@@ -153,21 +157,19 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
                 server.pool.close()
 
     async def sparql(request: Request) -> Response:
-        params = await _protocol_parameters(request, server.settings.max_query_bytes)
-        if isinstance(params, Response):
-            return params
+        params = await protocol_parameters(request, server.settings.max_query_bytes)
         if not params:
             if request.method == "GET":
                 return _rdf_response(request, service_description(_base(request), server.graphs))
-            return _error(
+            raise HTTPException(
                 400, "Give a query: the 'query' parameter, or a body of type application/sparql-query."
             )
         queries = params.get("query", [])
         if len(queries) != 1:
-            return _error(400, f"Give exactly one 'query' parameter; {len(queries)} were given.")
+            raise HTTPException(400, f"Give exactly one 'query' parameter; {len(queries)} were given.")
         query = queries[0]
         if len(query.encode("utf-8")) > server.settings.max_query_bytes:
-            return _too_large(server.settings.max_query_bytes)
+            too_large(server.settings.max_query_bytes)
         dataset = None
         if "default-graph-uri" in params or "named-graph-uri" in params:
             dataset = QueryDataset(
@@ -176,28 +178,22 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         return await _answer(request, server, query, dataset, params.get("format", [None])[-1])
 
     async def query_list(request: Request) -> Response:
-        items = [_describe_query(canned, _base(request)) for canned in list_queries()]
+        items = [query_listing(canned, _base(request)) for canned in list_queries()]
         if negotiate(request.headers.get("accept"), ("application/json", "text/html")) == "text/html":
             return templates.TemplateResponse(request, "queries.html", {"queries": items})
         return JSONResponse({"queries": items})
 
     async def canned_query(request: Request) -> Response:
-        name = request.path_params["name"]
         try:
-            canned = get_query(name)
-        except QueryError as exc:
-            return _error(404, str(exc))
-        params = _query_string(request)
-        if isinstance(params, Response):
-            return params
+            canned = get_query(request.path_params["name"])
+        except UnknownNameError as exc:
+            raise HTTPException(404, str(exc)) from None
+        params = query_string(request)
         format_name = params.pop("format", [None])[-1]
         repeated = [key for key, values in params.items() if len(values) > 1]
         if repeated:
-            return _error(400, f"The parameter '{repeated[0]}' is given more than once.")
-        try:
-            bound = canned.bind({key: values[0] for key, values in params.items()})
-        except QueryParameterError as exc:
-            return _error(400, str(exc))
+            raise HTTPException(400, f"The parameter '{repeated[0]}' is given more than once.")
+        bound = canned.bind({key: values[0] for key, values in params.items()})
         return await _answer(request, server, with_values(canned.text, bound), None, format_name)
 
     async def void(request: Request) -> Response:
@@ -209,48 +205,43 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
     async def dump(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in server.dumps:
-            return _error(
+            raise HTTPException(
                 404, f"There is no dump '{name}'; the dumps are: {', '.join(sorted(server.dumps))}."
             )
         media = DUMP_TYPES["." + name.rsplit(".", 1)[-1]]
         return Response(server.dumps[name], media_type=media)
 
     async def home(request: Request) -> Response:
-        items = [_describe_query(canned, _base(request)) for canned in list_queries()]
+        items = [query_listing(canned, _base(request)) for canned in list_queries()]
         return templates.TemplateResponse(
             request, "home.html", {"queries": items, "max_rows": server.settings.max_rows}
         )
 
     async def resource(request: Request) -> Response:
-        try:
-            return await _resource(request)
-        except LiberteraError as exc:
-            return _error(_status(exc), str(exc))
-
-    async def _resource(request: Request) -> Response:
-        path = request.path_params["path"]
-        iri = BASE + path
+        iri = BASE + request.path_params["path"]
         if not _is_iri(iri):
-            return _error(404, f"<{iri}> is not an IRI this server describes.")
+            raise HTTPException(404, f"<{iri}> is not an IRI this server describes.")
         media = negotiate(request.headers.get("accept"), _PAGE_TYPES)
         if media is None:
-            return _error(406, f"This resource comes as: {', '.join(_PAGE_TYPES)}.")
+            raise HTTPException(406, f"This resource comes as: {', '.join(_PAGE_TYPES)}.")
         this = {"this": URIRef(iri)}
         if media != "text/html":
             answer = await server.run(
                 QueryJob(
-                    with_values(server_query("entity-graph"), this),
+                    with_values(shipped_query("server/entity-graph.rq"), this),
                     accept=media,
                     max_rows=server.settings.max_rows,
                 )
             )
             if not answer.count:
-                return _error(404, f"This server holds nothing about <{iri}>.")
+                raise HTTPException(404, f"This server holds nothing about <{iri}>.")
             return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
-        links = await server.run(QueryJob(with_values(server_query("entity-links"), this), raw=True))
+        links = await server.run(
+            QueryJob(with_values(shipped_query("server/entity-links.rq"), this), raw=True)
+        )
         assert links.result is not None
         # rdflib answers a grouped query over nothing with one empty row; either way, nothing is known.
-        rows = [row for row in links.result.rows if row[1] is not None]
+        rows = [row for row in links.result.records() if row["property"] is not None]
         if not rows:
             return templates.TemplateResponse(
                 request, "missing.html", {"iri": iri}, status_code=404, headers={"Vary": "Accept"}
@@ -260,11 +251,11 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
             QueryJob(with_values(provenance.text, provenance.bind({"entity": iri})), raw=True)
         )
         assert quotes.result is not None
-        page = _page(iri, rows, quotes.result.rows, server.property_labels)
+        page = entity_page(iri, rows, quotes.result.records(), server.property_labels)
         return templates.TemplateResponse(request, "entity.html", page, headers={"Vary": "Accept"})
 
     async def refuse_update(request: Request) -> Response:
-        return _error(403, _READ_ONLY)
+        raise HTTPException(403, READ_ONLY)
 
     routes = [
         Route("/", home, methods=["GET"]),
@@ -294,7 +285,11 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+        exception_handlers={
+            HTTPException: _http_error,
+            LiberteraError: _library_error,
+            Exception: _internal_error,
+        },
     )
 
 
@@ -303,7 +298,7 @@ async def _answer(
 ) -> Response:
     """Run ``query`` for a client and answer in the format it asked for, or with a clear error."""
     if format_name is not None and format_name.lower() not in FORMAT_NAMES:
-        return _error(400, f"Unknown format '{format_name}'; choose one of: {', '.join(FORMAT_NAMES)}.")
+        raise HTTPException(400, f"Unknown format '{format_name}'; choose one of: {', '.join(FORMAT_NAMES)}.")
     job = QueryJob(
         query,
         dataset=dataset,
@@ -312,10 +307,7 @@ async def _answer(
         accept=request.headers.get("accept"),
         format_name=format_name,
     )
-    try:
-        answer = await server.run(job)
-    except LiberteraError as exc:
-        return _error(_status(exc), str(exc))
+    answer = await server.run(job)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-SPARQL-MaxRows"] = str(server.settings.max_rows)
@@ -330,95 +322,9 @@ def _status(exc: LiberteraError) -> int:
         return 406
     if isinstance(exc, QueryTimeoutError):
         return 503
-    if isinstance(exc, QueryError | QueryParameterError):
+    if isinstance(exc, QueryError | InputError | UsageError):
         return 400
     return 500
-
-
-async def _protocol_parameters(request: Request, limit: int) -> dict[str, list[str]] | Response:
-    """The SPARQL protocol parameters of a GET or POST, checked: UTF-8, known names, a body within limits."""
-    params = _query_string(request)
-    if isinstance(params, Response):
-        return params
-    if request.method == "POST":
-        media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-        if media == "application/sparql-update":
-            return _error(403, _READ_ONLY)
-        if media not in ("application/x-www-form-urlencoded", "application/sparql-query"):
-            return _error(
-                415,
-                f"A POST must send its query as application/x-www-form-urlencoded or "
-                f"application/sparql-query; this one is '{media or 'without a type'}'.",
-            )
-        body = await _read_body(request, limit)
-        if body is None:
-            return _too_large(limit)
-        if media == "application/sparql-query":
-            if "query" in params:
-                return _error(400, "Give the query either in the body or as a 'query' parameter, not both.")
-            text = _utf8(body, "the request body")
-            if isinstance(text, Response):
-                return text
-            params["query"] = [text]
-        else:
-            form = _parse_form(body, "the form in the request body")
-            if isinstance(form, Response):
-                return form
-            for key, values in form.items():
-                params.setdefault(key, []).extend(values)
-    for name in params:
-        if name in _UPDATE_PARAMETERS:
-            return _error(403, _READ_ONLY)
-        if name not in _QUERY_PARAMETERS:
-            return _error(
-                400,
-                f"Unknown parameter '{name}'; the endpoint takes: {', '.join(sorted(_QUERY_PARAMETERS))}.",
-            )
-    return params
-
-
-def _query_string(request: Request) -> dict[str, list[str]] | Response:
-    return _parse_form(request.scope.get("query_string", b""), "the URL's query string")
-
-
-def _parse_form(raw: bytes, where: str) -> dict[str, list[str]] | Response:
-    """``name=value&…`` pairs, refusing text that is not UTF-8 (raw or percent-encoded)."""
-    text = _utf8(raw, where)
-    if isinstance(text, Response):
-        return text
-    try:
-        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
-    except (UnicodeDecodeError, ValueError):
-        return _error(400, f"{where[0].upper()}{where[1:]} is not valid UTF-8 once percent-decoded.")
-    params: dict[str, list[str]] = {}
-    for key, value in pairs:
-        params.setdefault(key, []).append(value)
-    return params
-
-
-def _utf8(raw: bytes, where: str) -> str | Response:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return _error(400, f"{where[0].upper()}{where[1:]} is not valid UTF-8 (byte {exc.start}).")
-
-
-async def _read_body(request: Request, limit: int) -> bytes | None:
-    """The request body, or ``None`` as soon as it grows past ``limit`` bytes (the rest is not read)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit * 3 + 1000:  # a form percent-encodes up to 3 bytes each
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit * 3 + 1000:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(limit: int) -> Response:
-    return _error(413, f"The query is larger than this server's limit of {limit:,} bytes.")
 
 
 def _error(status: int, message: str) -> Response:
@@ -429,6 +335,12 @@ def _error(status: int, message: str) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     return _error(exc.status_code, exc.detail)
+
+
+async def _library_error(request: Request, exc: Exception) -> Response:
+    """An error the library reports (a query that fails, is refused or times out), with its status."""
+    assert isinstance(exc, LiberteraError)
+    return _error(_status(exc), str(exc))
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
@@ -448,95 +360,13 @@ def _base(request: Request) -> str:
 def _rdf_response(request: Request, graph: Any) -> Response:
     media = negotiate(request.headers.get("accept"), tuple(GRAPH_TYPES))
     if media is None:
-        return _error(406, f"This description comes as: {', '.join(GRAPH_TYPES)}.")
+        raise HTTPException(406, f"This description comes as: {', '.join(GRAPH_TYPES)}.")
     body = graph.serialize(format=GRAPH_TYPES[media]).encode("utf-8")
     return Response(body, media_type=_with_charset(media), headers={"Vary": "Accept"})
 
 
-def _describe_query(canned: Any, base: str) -> dict[str, Any]:
-    """A canned query as the /queries listing shows it."""
-    return {
-        "name": canned.name,
-        "summary": canned.summary,
-        "description": canned.description,
-        "tags": list(canned.tags),
-        "url": f"{base}queries/{canned.name}",
-        "parameters": [
-            {
-                "name": p.name,
-                "kind": p.kind,
-                "required": p.required,
-                "default": p.default,
-                "description": p.description,
-            }
-            for p in canned.parameters
-        ],
-    }
-
-
 def _is_iri(text: str) -> bool:
     return not any(char in text for char in '<>"{}|^`\\ \t\r\n')
-
-
-def _page(iri: str, links: Any, quotes: Any, property_labels: dict[str, str]) -> dict[str, Any]:
-    """What the entity page shows: label, types, links out and in, and the quotes behind its claims."""
-    from rdflib import RDF, RDFS, Literal
-    from rdflib.namespace import SKOS
-
-    out: list[Link] = []
-    incoming: list[Link] = []
-    types: list[Link] = []
-    labels: list[str] = []
-    for direction, prop, value, value_label in links:
-        prop_text = str(prop)
-        outgoing = direction == Literal("out")
-        if outgoing and prop in (SKOS.prefLabel, RDFS.label) and isinstance(value, Literal):
-            labels.append(str(value))
-        if outgoing and prop == RDF.type:
-            types.append(_link(prop_text, value, value_label, property_labels))
-            continue
-        target = out if outgoing else incoming
-        target.append(_link(prop_text, value, value_label, property_labels))
-    quote_rows = [
-        Quote(
-            property=property_labels.get(str(prop), _local(str(prop))) if prop is not None else "",
-            value=str(value) if value is not None else "",
-            source=str(source),
-            words=str(words),
-            start=int(start) if start is not None else None,
-            end=int(end) if end is not None else None,
-        )
-        for prop, value, source, words, start, end, _statement in quotes
-        if words is not None
-    ]
-    return {
-        "iri": iri,
-        "label": labels[0] if labels else _local(iri),
-        "types": types,
-        "out": out,
-        "incoming": incoming,
-        "quotes": quote_rows,
-    }
-
-
-def _link(prop: str, value: Any, value_label: Any, property_labels: dict[str, str]) -> Link:
-    from rdflib import Literal
-
-    is_iri = isinstance(value, URIRef)
-    return Link(
-        property=prop,
-        property_label=property_labels.get(prop, _local(prop)),
-        value=str(value),
-        value_label=str(value_label)
-        if value_label is not None
-        else (_local(str(value)) if is_iri else str(value)),
-        is_iri=is_iri,
-        language=value.language if isinstance(value, Literal) else None,
-    )
-
-
-def _local(iri: str) -> str:
-    return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def local_href(iri: str) -> str:
@@ -554,12 +384,12 @@ def serve(settings: ServerSettings) -> None:
         with socket.create_server((settings.host, settings.port)):
             pass
     except OSError as exc:
-        raise LiberteraError(
+        raise ServerError(
             f"Cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}. "
             "Choose another --port or --host, or stop the program using it."
         ) from None
     if settings.store_path is not None:
-        from ..stores import open_read_only
+        from ..oxigraph import open_read_only
 
         open_read_only(settings.store_path)  # a folder that holds no usable store is reported now
     address = f"http://{settings.host}:{settings.port}/"

@@ -7,12 +7,15 @@ the data is read-only; the addresses (endpoint, dumps) come from the URL the cli
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from rdflib import DCAT, DCTERMS, RDF, VOID, Graph, Literal, Namespace, URIRef
+from rdflib import DCAT, DCTERMS, RDF, RDFS, VOID, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from ..catalogue import CannedQuery
 from ..namespaces import BASE, GRAPH, ID, PREFIXES
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -154,3 +157,94 @@ class Quote:
     words: str
     start: int | None
     end: int | None
+
+
+#: A row of a query's answer, read by column name.
+Record = Mapping[str, Node | None]
+
+
+def entity_page(
+    iri: str, links: Sequence[Record], quotes: Sequence[Record], property_labels: Mapping[str, str]
+) -> dict[str, Any]:
+    """What the entity page shows: label, types, links out and in, and the quotes behind its claims.
+
+    ``links`` are the rows of ``queries/server/entity-links.rq`` and ``quotes`` those of the canned query
+    ``provenance``, for ``iri``; ``property_labels`` name the properties as the served graph does.
+    """
+    out: list[Link] = []
+    incoming: list[Link] = []
+    types: list[Link] = []
+    labels: list[str] = []
+    for row in links:
+        prop, value = row["property"], row["value"]
+        outgoing = row["direction"] == Literal("out")
+        if outgoing and prop in (SKOS.prefLabel, RDFS.label) and isinstance(value, Literal):
+            labels.append(str(value))
+        link = _link(str(prop), value, row["valueLabel"], property_labels)
+        if outgoing and prop == RDF.type:
+            types.append(link)
+        else:
+            (out if outgoing else incoming).append(link)
+    quote_rows = [
+        Quote(
+            property=property_labels.get(str(row["property"]), _local(str(row["property"])))
+            if row["property"] is not None
+            else "",
+            value=str(row["value"]) if row["value"] is not None else "",
+            source=str(row["source"]),
+            words=str(row["quote"]),
+            start=int(row["start"]) if row["start"] is not None else None,  # type: ignore[call-overload]
+            end=int(row["end"]) if row["end"] is not None else None,  # type: ignore[call-overload]
+        )
+        for row in quotes
+        if row["quote"] is not None
+    ]
+    return {
+        "iri": iri,
+        "label": labels[0] if labels else _local(iri),
+        "types": types,
+        "out": out,
+        "incoming": incoming,
+        "quotes": quote_rows,
+    }
+
+
+def _link(
+    prop: str, value: Node | None, value_label: Node | None, property_labels: Mapping[str, str]
+) -> Link:
+    is_iri = isinstance(value, URIRef)
+    return Link(
+        property=prop,
+        property_label=property_labels.get(prop, _local(prop)),
+        value=str(value),
+        value_label=str(value_label)
+        if value_label is not None
+        else (_local(str(value)) if is_iri else str(value)),
+        is_iri=is_iri,
+        language=value.language if isinstance(value, Literal) else None,
+    )
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def query_listing(canned: CannedQuery, base: str) -> dict[str, Any]:
+    """A canned query as the /queries listing shows it."""
+    return {
+        "name": canned.name,
+        "summary": canned.summary,
+        "description": canned.description,
+        "tags": list(canned.tags),
+        "url": f"{base}queries/{canned.name}",
+        "parameters": [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "required": p.required,
+                "default": p.default,
+                "description": p.description,
+            }
+            for p in canned.parameters
+        ],
+    }

@@ -23,6 +23,7 @@ from ..errors import (
     QueryRefusedError,
     QueryTimeoutError,
     ReadOnlyError,
+    ServerError,
 )
 from ..inspection import QueryDataset, inspect_query
 from ..results import QueryResult
@@ -172,7 +173,7 @@ class WorkerPool:
         child.close()
         if not parent.poll(_START_TIMEOUT) or parent.recv() != "ready":
             process.kill()
-            raise LiberteraError(f"A query worker did not start within {_START_TIMEOUT} seconds.")
+            raise ServerError(f"A query worker did not start within {_START_TIMEOUT} seconds.")
         worker = _Worker(process, parent)
         self._workers.append(worker)
         return worker
@@ -199,7 +200,8 @@ def _serve(connection: multiprocessing.connection.Connection, store_kind: str, d
 def _open_store(store_kind: str, data: bytes | Path) -> Any:
     from rdflib import Dataset
 
-    from ..stores import MemoryStore, open_read_only, oxigraph_store
+    from ..oxigraph import open_read_only, oxigraph_store
+    from ..stores import MemoryStore
 
     if isinstance(data, Path):
         return open_read_only(data)
