@@ -123,9 +123,15 @@ def test_validate_our_graph_conforms(capsys: pytest.CaptureFixture[str]) -> None
     assert "Children found working in a glass factory in Belize" in out, "nodes are named by label"
 
 
-def test_validate_a_contributors_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(VALID_SAMPLE), "--format", "json"]) == 0
+def test_validate_a_contributors_file_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--alone", str(VALID_SAMPLE), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"conforms": True, "results": []}
+
+
+def test_validate_a_contributors_file_with_our_graph(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(VALID_SAMPLE), "--format", "json"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert [r["rule"] for r in results] == ["ltsh:Case-namesAnOffence"], "only our own graph's note"
 
 
 def test_validate_reports_violations_with_exit_code_1(
@@ -139,7 +145,7 @@ def test_validate_reports_violations_with_exit_code_1(
         '    lt:isoAlpha2 "xa" .\n',
         encoding="utf-8",
     )
-    assert main(["validate", str(broken)]) == 1
+    assert main(["validate", "--alone", str(broken)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("The data does not conform: 1 violation(s), 2 warning(s), 0 note(s).")
     assert "Violation: ltsh:Country-isoAlpha2 (1)" in out
@@ -207,7 +213,7 @@ def test_query_on_oxigraph_on_disk_and_on_an_endpoint(
         (["query", "cases-by-country", "-p", "country=Brazil"], "The parameter 'country' must be an ISO"),
         (["query", "cases-by-country", "-p", "country"], "The parameter '-p' must be written key=value"),
         (["query", "cases-by-country", "-p", "colour=red"], "The parameter 'colour' must be a parameter"),
-        (["query", "timeline", "--store-path", "x"], "only the oxigraph store can live on disk"),
+        (["query", "timeline", "--store-path", "x"], "Only the oxigraph store can live on disk"),
         (["sparql", "no-such-file.rq"], "no-such-file.rq: the query file cannot be read"),
     ],
 )
@@ -221,11 +227,15 @@ def test_query_mistakes_exit_2_with_one_line(
     assert "Traceback" not in err
 
 
-def test_query_against_an_endpoint_that_is_down_exits_2(
+def test_query_against_an_endpoint_that_is_down_exits_3(
     unused_loopback_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["query", "timeline", "--endpoint", unused_loopback_url]) == 2
-    assert unused_loopback_url in capsys.readouterr().err
+    assert main(["query", "timeline", "--endpoint", unused_loopback_url]) == 3, (
+        "a remote failure has its own code"
+    )
+    err = capsys.readouterr().err
+    assert unused_loopback_url in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_sparql_runs_a_file_or_standard_input(
@@ -249,3 +259,26 @@ def test_sparql_syntax_error_exits_2(
     monkeypatch.setattr("sys.stdin", io.StringIO("SELECT * WHERE { ?s ?p"))
     assert main(["sparql", "-"]) == 2
     assert "cannot run on rdflib" in capsys.readouterr().err
+
+
+def test_every_error_class_the_readme_names_is_importable_from_the_package() -> None:
+    import libertera_kg
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(\w+Error)`", readme))
+    assert {"LiberteraError", "UsageError", "EndpointError", "OutputError", "DataFileError"} <= named
+    for name in sorted(named):
+        error = getattr(libertera_kg, name)
+        assert issubclass(error, libertera_kg.LiberteraError), name
+        assert name in libertera_kg.__all__
+
+
+def test_the_library_never_raises_the_base_error_class_itself() -> None:
+    source = Path(__file__).parent.parent / "src" / "libertera_kg"
+    offenders = [
+        f"{path.name}:{number}"
+        for path in sorted(source.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"raise LiberteraError\b", line)
+    ]
+    assert offenders == [], "raise a specific class of the error tree"

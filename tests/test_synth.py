@@ -21,12 +21,7 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="module")
 def combined() -> KnowledgeGraph:
     """The shipped graph with five synthetic operations added, one named graph per report."""
-    kg = load()
-    for graph in synthesize(5, 11, kg).graphs():
-        target = kg.dataset.graph(graph.identifier)
-        for triple in graph:
-            target.add(triple)
-    return kg
+    return _with_synthetic(5, 11)
 
 
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_data(tmp_path: Path) -> None:
@@ -134,3 +129,10 @@ def test_every_store_gives_the_same_answers_at_100k_triples(
                 assert rows == reference, f"{canned.name} differs on {kind}"
     finally:
         launch.stop(process)
+
+
+def _with_synthetic(operations: int, seed: int) -> KnowledgeGraph:
+    """The shipped graph with ``operations`` synthetic operations of ``seed``, a named graph each."""
+    kg = load()
+    kg.add_graphs(synthesize(operations, seed, kg))
+    return kg

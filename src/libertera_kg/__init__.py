@@ -5,26 +5,76 @@
 >>> summary = kg.summary()
 >>> summary.classes > 20, summary.concept_schemes > 10
 (True, True)
+
+Every pipeline the command line runs is a function here: :func:`build`, :func:`check`, :func:`validate`
+(of ``load(*files)``), :func:`load_into_store` and ``load().summary()``; the command line only parses
+arguments, calls one of them and prints its result.
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .catalogue import CannedQuery, Parameter, get_query, list_queries
-    from .checks import Problem, run_all_checks
+    from .catalogue import (
+        CannedQuery,
+        Parameter,
+        get_query,
+        list_queries,
+    )
+    from .checks import (
+        Problem,
+        run_all_checks,
+    )
     from .errors import (
         DataFileError,
+        EndpointError,
+        InputError,
         LiberteraError,
         MissingDependencyError,
+        NotAcceptableError,
+        OutputError,
         QueryError,
         QueryParameterError,
+        QueryRefusedError,
+        QueryTimeoutError,
+        ReadOnlyError,
         ResourceError,
+        ServerError,
+        ToolError,
+        UnknownNameError,
+        UsageError,
     )
-    from .graph import Figure, GraphSummary, KnowledgeGraph, load
-    from .namespaces import CONCEPT, GRAPH, ID, LT
-    from .results import QueryResult
-    from .stores import Store, connect
+    from .graph import (
+        KnowledgeGraph,
+        load,
+    )
+    from .inspection import (
+        QueryDataset,
+    )
+    from .namespaces import (
+        CONCEPT,
+        GRAPH,
+        ID,
+        LT,
+    )
+    from .oxigraph import (
+        LoadedFile,
+        load_into_store,
+    )
+    from .pipeline import (
+        BuildReport,
+        CheckReport,
+        build,
+        check,
+    )
+    from .results import (
+        QueryResult,
+    )
+    from .stores import (
+        Store,
+        connect,
+    )
+    from .summary import Figure, GraphSummary
 
 # Imported now, not on first use: the function must shadow its module, which shares its name.
 from .validate import ValidationReport, ValidationResult, validate
@@ -32,28 +82,46 @@ from .validate import ValidationReport, ValidationResult, validate
 # Each public name and the module that defines it, imported on first use: `libertera-kg query` then loads
 # only what a query needs, and starts as fast as a plain rdflib script.
 _WHERE = {
+    "BuildReport": "pipeline",
     "CONCEPT": "namespaces",
     "CannedQuery": "catalogue",
+    "CheckReport": "pipeline",
     "DataFileError": "errors",
-    "Figure": "graph",
+    "EndpointError": "errors",
+    "Figure": "summary",
     "GRAPH": "namespaces",
-    "GraphSummary": "graph",
+    "GraphSummary": "summary",
     "ID": "namespaces",
+    "InputError": "errors",
     "KnowledgeGraph": "graph",
     "LT": "namespaces",
     "LiberteraError": "errors",
+    "LoadedFile": "oxigraph",
     "MissingDependencyError": "errors",
+    "NotAcceptableError": "errors",
+    "OutputError": "errors",
     "Parameter": "catalogue",
     "Problem": "checks",
+    "QueryDataset": "inspection",
     "QueryError": "errors",
     "QueryParameterError": "errors",
+    "QueryRefusedError": "errors",
     "QueryResult": "results",
+    "QueryTimeoutError": "errors",
+    "ReadOnlyError": "errors",
     "ResourceError": "errors",
+    "ServerError": "errors",
     "Store": "stores",
+    "ToolError": "errors",
+    "UnknownNameError": "errors",
+    "UsageError": "errors",
+    "build": "pipeline",
+    "check": "pipeline",
     "connect": "stores",
     "get_query": "catalogue",
     "list_queries": "catalogue",
     "load": "graph",
+    "load_into_store": "oxigraph",
     "run_all_checks": "checks",
 }
 
@@ -71,26 +139,44 @@ __all__ = [
     "GRAPH",
     "ID",
     "LT",
+    "BuildReport",
     "CannedQuery",
+    "CheckReport",
     "DataFileError",
+    "EndpointError",
     "Figure",
     "GraphSummary",
+    "InputError",
     "KnowledgeGraph",
     "LiberteraError",
+    "LoadedFile",
     "MissingDependencyError",
+    "NotAcceptableError",
+    "OutputError",
     "Parameter",
     "Problem",
+    "QueryDataset",
     "QueryError",
     "QueryParameterError",
+    "QueryRefusedError",
     "QueryResult",
+    "QueryTimeoutError",
+    "ReadOnlyError",
     "ResourceError",
+    "ServerError",
     "Store",
+    "ToolError",
+    "UnknownNameError",
+    "UsageError",
     "ValidationReport",
     "ValidationResult",
+    "build",
+    "check",
     "connect",
     "get_query",
     "list_queries",
     "load",
+    "load_into_store",
     "run_all_checks",
     "validate",
 ]

@@ -6,15 +6,16 @@ into a :class:`~libertera_kg.errors.DataFileError` that names the file, line and
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+from typing import Literal as TypingLiteral
 
-from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import SKOS
 from rdflib.term import Node
@@ -22,11 +23,18 @@ from rdflib.term import Node
 from . import resources
 from .errors import DataFileError
 from .namespaces import GRAPH, ID, LT, PREFIXES
-from .sources import compile_source_file, statement_classes
+
+if TYPE_CHECKING:
+    from .summary import Figure, GraphSummary
+
+from .sources import SourceTexts, compile_source_file, is_authored, statement_classes
 
 ONTOLOGY_GRAPH = GRAPH.ontology
 
-_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads"}
+#: rdflib's parser for each file suffix: the five formats ``build`` publishes, each read back as it is.
+_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld"}
+#: Formats whose files name their graphs.
+_QUAD_FORMATS = ("trig", "nquads", "json-ld")
 
 
 def rdf_format(path: Path | Traversable) -> str:
@@ -81,6 +89,8 @@ def parse_into(target: Graph | Dataset, path: Path | Traversable) -> None:
     """Parse one RDF file into ``target``, raising :class:`DataFileError` with its position on failure."""
     text = _read_text(path)
     fmt = rdf_format(path)
+    if fmt == "json-ld":
+        _refuse_remote_contexts(path, text)
     try:
         # rdflib's TriG parser calls rdflib's own deprecated Dataset API; that is not the user's concern.
         with warnings.catch_warnings():
@@ -90,66 +100,49 @@ def parse_into(target: Graph | Dataset, path: Path | Traversable) -> None:
         raise _parse_error(path, text, exc) from exc
 
 
+def _refuse_remote_contexts(path: Path | Traversable, text: str) -> None:
+    """Refuse a JSON-LD file whose ``@context`` names a document elsewhere: it is never fetched."""
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise DataFileError(str(path), f"not valid JSON: {exc.args[0]}") from None
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            context = item.get("@context")
+            for entry in context if isinstance(context, list) else [context]:
+                if isinstance(entry, str) or (isinstance(entry, dict) and "@import" in entry):
+                    raise DataFileError(
+                        str(path),
+                        "the JSON-LD @context names a document elsewhere, which is never fetched; "
+                        "put the context in the file itself",
+                    )
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _text_folder(path: Path | Traversable) -> Path | Traversable | None:
+    """Where the source texts of a file's quotes are looked for: ``source/`` beside it."""
+    return path.parent / "source" if isinstance(path, Path) else None
+
+
+def _copy_quads(parsed: Dataset, into: Dataset, *, default_graph: URIRef) -> None:
+    """Every graph of ``parsed`` into the graph of the same name in ``into``; its default graph's triples
+    into ``default_graph``."""
+    for graph in parsed.graphs():
+        name = default_graph if graph.identifier == DATASET_DEFAULT_GRAPH_ID else graph.identifier
+        target = into.graph(name)
+        for triple in graph:
+            target.add(triple)
+    for prefix, namespace in parsed.namespaces():
+        into.bind(prefix, namespace, override=False)
+
+
 def graph_name_for(path: Path | Traversable) -> URIRef:
     """The named graph that a data file goes into: ``graph/<file stem>``."""
     return GRAPH[Path(path.name).stem]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A reported figure as its source states it: the number, how it bounds the count, and the words used."""
-
-    iri: str
-    quantity: str
-    value: Decimal
-    bound: str
-    bound_notation: str
-    stated_as: str
-    status: str
-
-    def __str__(self) -> str:
-        return (
-            f'{self.bound_notation:>2} {self.value:>6}  {self.quantity} ("{self.stated_as}", {self.status})'
-        )
-
-
-@dataclass(frozen=True)
-class GraphSummary:
-    """Counts that describe a loaded knowledge graph at a glance."""
-
-    triples_per_graph: dict[str, int]
-    classes: int
-    properties: int
-    concept_schemes: int
-    concepts: int
-    instances_per_class: dict[str, int]
-    figures: tuple[Figure, ...] = ()
-    cases: tuple[str, ...] = ()
-
-    @property
-    def triples(self) -> int:
-        """All triples across the named graphs."""
-        return sum(self.triples_per_graph.values())
-
-    def __str__(self) -> str:
-        lines = [f"{self.triples} triples in {len(self.triples_per_graph)} named graphs"]
-        lines += [f"  {count:>7}  {name}" for name, count in self.triples_per_graph.items()]
-        lines.append(
-            f"ontology: {self.classes} classes, {self.properties} properties, "
-            f"{self.concept_schemes} concept schemes with {self.concepts} concepts"
-        )
-        if self.instances_per_class:
-            lines.append("entities per class:")
-            lines += [f"  {count:>7}  {name}" for name, count in self.instances_per_class.items()]
-        else:
-            lines.append("entities per class: none (no data loaded)")
-        if self.figures:
-            lines.append(f"figures ({len(self.figures)}):")
-            lines += [f"  {figure}" for figure in self.figures]
-        if self.cases:
-            lines.append(f"cases ({len(self.cases)}):")
-            lines += [f"  {case}" for case in self.cases]
-        return "\n".join(lines)
 
 
 class KnowledgeGraph:
@@ -162,6 +155,32 @@ class KnowledgeGraph:
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
+        self._property_labels: dict[str, str] | None = None
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes this graph binds (ours, and those its files declared), by prefix."""
+        return {prefix: str(namespace) for prefix, namespace in sorted(self.dataset.namespaces())}
+
+    def property_labels(self) -> dict[str, str]:
+        """The English label of every property this graph labels, by IRI (computed once per graph)."""
+        if self._property_labels is None:
+            labels: dict[str, str] = {}
+            for graph in self.dataset.graphs():
+                for prop, label in graph.subject_objects(RDFS.label):
+                    english = isinstance(label, Literal) and label.language in (None, "en")
+                    if isinstance(prop, URIRef) and english:
+                        labels.setdefault(str(prop), str(label))
+            self._property_labels = dict(sorted(labels.items()))
+        return self._property_labels
+
+    def label(self, node: Node | None) -> str:
+        """How a person knows ``node`` in this graph: its English label, a source's words, or its IRI."""
+        for graph in self.dataset.graphs():
+            found = display_label(graph, node, fallback="none")
+            if found:
+                return found
+        return display_label(Graph(), node)
 
     @classmethod
     def from_files(
@@ -173,10 +192,12 @@ class KnowledgeGraph:
     ) -> KnowledgeGraph:
         """Parse the ontology into its graph and each data file into a graph named after the file.
 
-        TriG data files are authored source files (facts grouped by the quote or reference source that
-        supports them, see :mod:`libertera_kg.sources`) and are compiled into facts, claims and quote
-        selectors; ``texts`` are the source texts their quotes point into, ``<name>.txt`` for the source
-        ``id/source/<name>``. N-Quads files keep the graph names they declare.
+        A TriG file that is authored (facts grouped by the quote or reference source that supports them,
+        recognised by what it holds, see :func:`~libertera_kg.sources.is_authored`) is compiled into
+        facts, claims and quote selectors; its quotes point into the text of its source ``id/source/<name>``,
+        read from ``texts`` (``<name>.txt``) or else from ``source/<name>.txt`` beside the file. Any other
+        TriG, N-Quads or JSON-LD file keeps the graph names it declares, its default graph going to the
+        graph named after the file; a Turtle or N-Triples file goes to the graph named after the file.
         """
         dataset = Dataset()
         for prefix, namespace in PREFIXES.items():
@@ -184,25 +205,32 @@ class KnowledgeGraph:
         ontology_graph = dataset.graph(ONTOLOGY_GRAPH)
         for path in ontology:
             parse_into(ontology_graph, path)
-        source_texts = {ID[f"source/{Path(path.name).stem}"]: _read_text(path) for path in texts}
+        known_texts = {ID[f"source/{Path(path.name).stem}"]: _read_text(path) for path in texts}
         statements = statement_classes(ontology_graph)
         for path in data:
             fmt = rdf_format(path)
-            if fmt == "trig":
-                authored = Dataset()
-                parse_into(authored, path)
+            if fmt not in _QUAD_FORMATS:
+                parse_into(dataset.graph(graph_name_for(path)), path)
+                continue
+            parsed = Dataset()
+            parse_into(parsed, path)
+            if is_authored(parsed):
                 compile_source_file(
-                    authored,
+                    parsed,
                     path=str(path),
                     into=dataset.graph(graph_name_for(path)),
-                    texts=source_texts,
+                    texts=SourceTexts(known_texts, folder=_text_folder(path)),
                     statement_classes=statements,
                 )
-            elif fmt == "nquads":
-                parse_into(dataset, path)
             else:
-                parse_into(dataset.graph(graph_name_for(path)), path)
+                _copy_quads(parsed, dataset, default_graph=graph_name_for(path))
         return cls(dataset)
+
+    def add_graphs(self, other: Dataset) -> None:
+        """Add every named graph of ``other`` (such as :func:`~libertera_kg.synth.synthesize`'s) to this
+        graph, each under its own name."""
+        _copy_quads(other, self.dataset, default_graph=GRAPH["added"])
+        self._property_labels = None
 
     @property
     def ontology(self) -> Graph:
@@ -222,72 +250,36 @@ class KnowledgeGraph:
 
     def summary(self) -> GraphSummary:
         """Count triples per named graph, ontology terms, data entities per class; list figures and cases."""
-        per_graph = {
-            str(g.identifier): len(g)
-            for g in sorted(self.dataset.graphs(), key=lambda g: str(g.identifier))
-            if len(g) or g.identifier == ONTOLOGY_GRAPH
-        }
-        onto = self.ontology
-        own = str(LT)
-        classes = {c for c in onto.subjects(RDF.type, OWL.Class) if str(c).startswith(own)}
-        properties = {
-            p
-            for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-            for p in onto.subjects(RDF.type, kind)
-            if str(p).startswith(own)
-        }
-        members: dict[str, set[Node]] = {}
-        for graph in self.data_graphs():
-            for entity, cls in graph.subject_objects(RDF.type):
-                name = onto.qname(cls) if isinstance(cls, URIRef) else str(cls)
-                members.setdefault(name, set()).add(entity)
-        counts = sorted(((name, len(items)) for name, items in members.items()), key=lambda i: (-i[1], i[0]))
-        data = standalone_copy(onto, *self.data_graphs())
-        cases = sorted(
-            f"{_label(data, country)}: {_label(data, case)}"
-            for case in data.subjects(RDF.type, LT.Case)
-            for country in data.objects(case, LT.occurredIn)
-        )
-        return GraphSummary(
-            triples_per_graph=per_graph,
-            classes=len(classes),
-            properties=len(properties),
-            concept_schemes=len(set(onto.subjects(RDF.type, SKOS.ConceptScheme))),
-            concepts=len(set(onto.subjects(RDF.type, SKOS.Concept))),
-            instances_per_class=dict(counts),
-            figures=tuple(self.figures()),
-            cases=tuple(cases),
-        )
+        from .summary import summarize
+
+        return summarize(self)
 
     def figures(self) -> list[Figure]:
         """Every reported figure, ordered by what it counts and then by value."""
-        data = standalone_copy(self.ontology, *self.data_graphs())
-        found = []
-        for node in set(data.subjects(RDF.type, LT.Figure)):
-            bound = data.value(node, LT.boundKind)
-            value = data.value(node, LT.statedValue)
-            found.append(
-                Figure(
-                    iri=str(node),
-                    quantity=_label(data, data.value(node, LT.quantityKind)),
-                    value=Decimal(str(value)) if value is not None else Decimal(0),
-                    bound=_label(data, bound),
-                    bound_notation=str(data.value(bound, SKOS.notation) or "?"),
-                    stated_as=str(data.value(node, LT.statedAs) or ""),
-                    status=_label(data, data.value(node, LT.reportStatus)),
-                )
-            )
-        return sorted(found, key=lambda f: (f.quantity, -f.value, f.bound, f.iri))
+        from .summary import figures
+
+        return figures(self)
 
 
-def _label(graph: Graph, node: Node | None) -> str:
-    """The English preferred label of ``node``, or its IRI when it has none."""
+#: The properties whose values name a thing for a person, best first.
+_LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, LT.statedAs, SKOS.altLabel)
+
+
+def display_label(
+    graph: Graph, node: Node | None, *, fallback: TypingLiteral["iri", "local name", "none"] = "iri"
+) -> str:
+    """How a person knows ``node`` in ``graph``: its English (or untagged) preferred label, label, the
+    source's words for it or alternative label; else its IRI, the IRI's last part, or "" (``fallback``)."""
     if node is None:
         return "(none)"
-    for prop in (SKOS.prefLabel, RDFS.label):
+    for prop in _LABEL_PROPERTIES:
         for label in graph.objects(node, prop):
             if isinstance(label, Literal) and label.language in ("en", None):
                 return str(label)
+    if fallback == "none":
+        return ""
+    if fallback == "local name":
+        return str(node).rsplit("/", 1)[-1] or str(node)
     return str(node)
 
 
@@ -302,13 +294,20 @@ def standalone_copy(*graphs: Graph) -> Graph:
     return copy
 
 
-def load() -> KnowledgeGraph:
-    """Load the shipped ontology and data.
+def load(*files: str | Path, with_shipped_data: bool = True) -> KnowledgeGraph:
+    """Load the shipped ontology and data, and a contributor's ``files`` beside them.
+
+    Each file goes into a named graph of its own (see :meth:`KnowledgeGraph.from_files`); an authored
+    TriG file's quotes point into ``source/<name>.txt`` beside it. ``with_shipped_data=False`` loads the
+    files with the ontology alone, without our data (reference data and sources).
 
     >>> kg = load()
     >>> kg.summary().classes > 0
     True
     """
+    shipped = resources.data_files() if with_shipped_data else []
     return KnowledgeGraph.from_files(
-        ontology=resources.ontology_files(), data=resources.data_files(), texts=resources.source_text_files()
+        ontology=resources.ontology_files(),
+        data=[*shipped, *(Path(name) for name in files)],
+        texts=resources.source_text_files(),
     )

@@ -19,6 +19,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -31,6 +33,52 @@ from .namespaces import ID, LT, OA, SCHEMA
 CONTEXT_CHARS = 32
 
 _QUOTE_HINTS = (OA.exact, OA.prefix, OA.suffix)
+
+
+class SourceTexts:
+    """Where the texts of sources are read: those given by source IRI, then, for a source
+    ``id/source/<name>``, the file ``<name>.txt`` in ``folder`` (read once, when a quote needs it)."""
+
+    def __init__(self, known: Mapping[URIRef, str] = {}, *, folder: Path | Traversable | None = None):
+        self._known = dict(known)
+        self.folder = folder
+
+    def expected_file(self, source: URIRef) -> str | None:
+        """The file the text of ``source`` is read from when none was given, or ``None``."""
+        name = str(source).removeprefix(str(ID["source/"]))
+        if self.folder is None or name == str(source) or not name or "/" in name:
+            return None
+        return str(self.folder / f"{name}.txt")
+
+    def get(self, source: URIRef) -> str | None:
+        """The text of ``source``, or ``None`` when there is none."""
+        if source in self._known:
+            return self._known[source]
+        where = self.expected_file(source)
+        if where is None or self.folder is None:
+            return None
+        item = self.folder / f"{str(source).removeprefix(str(ID['source/']))}.txt"
+        if not item.is_file():
+            return None
+        try:
+            text = item.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            raise DataFileError(where, "the source text is not valid UTF-8", line=line) from exc
+        except OSError as exc:
+            raise DataFileError(where, f"the source text cannot be read ({exc.strerror})") from exc
+        self._known[source] = text
+        return text
+
+
+def is_authored(parsed: Dataset) -> bool:
+    """Whether a parsed TriG file is in the authored form of ``data/`` (see above): its default graph gives
+    quotes' words (``oa:exact``) or describes a source. A published TriG (its facts in graphs named
+    ``graph/…``, an empty default graph) is not, whatever the file is called."""
+    default = parsed.graph(DATASET_DEFAULT_GRAPH_ID)
+    if (None, OA.exact, None) in default:
+        return True
+    return any(isinstance(s, URIRef) and _is_source(default, s) for s in default.subjects(RDF.type, None))
 
 
 @dataclass(frozen=True)
@@ -91,15 +139,18 @@ def compile_source_file(
     *,
     path: str,
     into: Graph,
-    texts: Mapping[URIRef, str],
+    texts: SourceTexts | Mapping[URIRef, str],
     statement_classes: frozenset[URIRef],
 ) -> None:
     """Compile one authored TriG file (already parsed into ``authored``) into the graph it publishes,
     ``into`` (written in place: copying a compiled graph costs as much as compiling it).
 
-    ``texts`` maps a source IRI to its full text; ``statement_classes`` are the classes whose members are
-    statements in their own right (``lt:SourcedStatement`` and its subclasses).
+    ``texts`` gives the full text of a source (a mapping by source IRI, or :class:`SourceTexts`);
+    ``statement_classes`` are the classes whose members are statements in their own right
+    (``lt:SourcedStatement`` and its subclasses).
     """
+    if not isinstance(texts, SourceTexts):
+        texts = SourceTexts(texts)
     default = authored.graph(DATASET_DEFAULT_GRAPH_ID)
     _no_blank_nodes(default, path)
     out = into
@@ -110,24 +161,20 @@ def compile_source_file(
     sources = {
         s for s in default.subjects(RDF.type, None) if isinstance(s, URIRef) and _is_source(default, s)
     }
-    text_sources = sorted(s for s in sources if s in texts)
+    found_texts = {s: text for s in sorted(sources) if (text := texts.get(s)) is not None}
+    text_sources = sorted(found_texts)
 
     # The default graph describes sources and quotes; the quote hints become proper selectors below.
     for triple in default:
         if not (triple[0] in quotes and triple[1] in _QUOTE_HINTS):
             out.add(triple)
     for source in text_sources:
-        out.add((source, SCHEMA.text, Literal(texts[source])))
+        out.add((source, SCHEMA.text, Literal(found_texts[source])))
 
     if quotes and len(text_sources) != 1:
-        found = ", ".join(s.n3() for s in text_sources) or "none"
-        raise DataFileError(
-            path,
-            f"quotes need exactly one source with a text in this file (found {found}); put the text in "
-            "data/source/<file name>.txt and describe it as an lt:Source in the default graph",
-        )
+        raise DataFileError(path, _missing_text(sources, text_sources, texts))
     for quote_iri in sorted(quotes):
-        _add_quote(out, default, quote_iri, text_sources[0], texts[text_sources[0]], path)
+        _add_quote(out, default, quote_iri, text_sources[0], found_texts[text_sources[0]], path)
 
     typed: dict[Node, set[Node]] = {}
     for graph in authored.graphs():
@@ -167,6 +214,29 @@ def compile_source_file(
             out.add((claim, LT.statedIn, source))
             if quote is not None:
                 out.add((claim, LT.evidence, quote))
+
+
+def _missing_text(sources: set[URIRef], text_sources: list[URIRef], texts: SourceTexts) -> str:
+    """Why the quotes of a file have no text to point into, and where the text is looked for."""
+    if len(text_sources) > 1:
+        found = ", ".join(s.n3() for s in text_sources)
+        return f"its quotes need exactly one source with a text, and {len(text_sources)} have one ({found})"
+    lacking = [s for s in sorted(sources) if s not in text_sources]
+    if not lacking:
+        return (
+            "its quotes need their source: describe it in the default graph as an lt:NewsArticle (or "
+            "another lt:Source) with the IRI https://w3id.org/libertera/id/source/<name>, and put its text "
+            "in source/<name>.txt beside this file"
+        )
+    wheres = []
+    for source in lacking:
+        where = texts.expected_file(source)
+        wheres.append(
+            f"for {source.n3()}, looked for {where}"
+            if where
+            else f"{source.n3()} is not named https://w3id.org/libertera/id/source/<name>, so no file is read"
+        )
+    return "its quotes need the text of their source, and none was found: " + "; ".join(wheres)
 
 
 def _is_source(default: Graph, node: URIRef) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .errors import LiberteraError
+from .errors import UsageError
 from .graph import KnowledgeGraph
 from .namespaces import GRAPH, ID, LT
 
@@ -115,8 +115,9 @@ def _report(number: int, rng: random.Random, countries: list[Country]) -> Report
     slug = f"synthetic-{number}"
     start = datetime.date(2018, 1, 1) + datetime.timedelta(days=rng.randrange(8 * 365))
     end = start + datetime.timedelta(days=rng.randrange(4, 21))
-    arrests = rng.randrange(200, 6000)
-    arrests_floor = arrests // 100 * 100
+    arrests = rng.randrange(201, 6000)
+    # "More than N" must stay below the exact count, also when the count is a round hundred.
+    arrests_floor = (arrests - 1) // 100 * 100
     linked = rng.randrange(50, arrests_floor // 2) // 10 * 10
     victims_rescued = rng.randrange(100, 5000) // 100 * 100
     personnel = rng.randrange(20, 200) * 100
@@ -289,9 +290,9 @@ def write_synthetic(operations: int, seed: int, path: Path) -> int:
     from .publish import write_atomically
 
     if operations < 1:
-        raise LiberteraError(f"--operations must be 1 or more; {operations} was given.")
+        raise UsageError(f"--operations must be 1 or more; {operations} was given.")
     if path.suffix != ".nq":
-        raise LiberteraError(f"{path}: synthetic data is written as N-Quads; give a file name ending in .nq.")
+        raise UsageError(f"{path}: synthetic data is written as N-Quads; give a file name ending in .nq.")
     lines = sorted(set(synthesize(operations, seed, load()).serialize(format="nquads").splitlines()))
     lines = [line for line in lines if line.strip()]
     write_atomically(path, "\n".join(lines) + "\n")

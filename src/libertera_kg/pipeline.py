@@ -1,0 +1,132 @@
+"""The main job, ``build``: load, check, validate, then publish the dumps, query answers, views and pictures.
+
+The command line's ``libertera-kg build`` is this function and a print of its report; nothing is written
+unless every check passes and the data conforms to the shapes.
+
+>>> import tempfile, pathlib
+>>> with tempfile.TemporaryDirectory() as folder:
+...     report = build(output=pathlib.Path(folder) / "dist")
+>>> report.published, [path.name for path in report.dumps][:2]
+(True, ['libertera.trig', 'libertera.nq'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import Problem
+from .summary import GraphSummary
+from .validate import ValidationReport
+
+_CHECKS_PASSED = (
+    "checks: every term declared, ontology header complete, OWL typing and OWL 2 RL consistency pass"
+)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The outcome of the quality checks (``libertera-kg check``): every problem found, none when passed."""
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    def __str__(self) -> str:
+        if self.passed:
+            return _CHECKS_PASSED
+        return "\n".join(
+            [f"{len(self.problems)} problem(s) found by the quality checks:"]
+            + [f"  {problem}" for problem in self.problems]
+        )
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What ``build`` did: the graph's summary, the checks and validation, and every file it wrote.
+
+    When a check fails or the data does not conform, ``published`` is false and no file was written.
+    """
+
+    output: Path
+    summary: GraphSummary
+    checks: CheckReport
+    validation: ValidationReport | None
+    dumps: tuple[Path, ...] = ()
+    query_results: tuple[Path, ...] = ()
+    views: tuple[Path, ...] = ()
+    pictures: tuple[Path, ...] = ()
+
+    @property
+    def published(self) -> bool:
+        return bool(self.dumps)
+
+    def __str__(self) -> str:
+        if not self.checks.passed:
+            return f"{self.checks}\nNothing was published: fix the ontology or data and run the build again."
+        assert self.validation is not None
+        if not self.validation.conforms:
+            return f"{self.validation}\nNothing was published: the data does not conform to the SHACL shapes."
+        notes = (*self.validation.warnings, *self.validation.infos)
+        lines = [
+            str(self.summary),
+            str(self.checks),
+            f"SHACL: conforms, {len(self.validation.warnings)} warning(s), "
+            f"{len(self.validation.infos)} note(s)",
+            *(f"  note: {result}" for result in notes),
+            f"wrote {len(self.dumps)} dumps to {self.output}/: " + ", ".join(p.name for p in self.dumps),
+            f"wrote {len(self.query_results)} canned query results to {self.output}/queries/ (CSV)",
+            f"wrote {len(self.views)} graph views to {self.output}/views/ (GraphML)"
+            + (
+                f" and {len(self.pictures)} pictures (PNG)"
+                if self.pictures
+                else "; no pictures: pip install 'libertera-kg[viz]'"
+            ),
+        ]
+        return "\n".join(lines)
+
+
+def check(*files: str | Path) -> CheckReport:
+    """Run the quality checks on the shipped graph together with ``files`` (a contributor's reports)."""
+    from .checks import run_all_checks
+    from .graph import load
+
+    return CheckReport(tuple(run_all_checks(load(*files))))
+
+
+def build(files: Sequence[str | Path] = (), *, output: Path = Path("dist")) -> BuildReport:
+    """Load the shipped graph and ``files``, check and validate it, and publish it into ``output``: the
+    dumps, every canned query's answer (CSV), every view (GraphML) and, with the viz extra, its picture."""
+    from .checks import run_all_checks
+    from .graph import load
+    from .publish import serialize_dumps, write_files_atomically
+    from .stores import canned_query_results, connect
+    from .validate import validate
+    from .views import view_files
+
+    kg = load(*files)
+    summary = kg.summary()
+    checks = CheckReport(tuple(run_all_checks(kg)))
+    if not checks.passed:
+        return BuildReport(output, summary, checks, None)
+    validation = validate(kg)
+    if not validation.conforms:
+        return BuildReport(output, summary, checks, validation)
+    store = connect(graph=kg)
+    answers = {f"queries/{name}.csv": csv for name, csv in canned_query_results(store).items()}
+    views, pictures = view_files(store)
+    dumps = serialize_dumps(kg.dataset)
+    write_files_atomically(output, {**dumps, **answers, **views, **pictures})
+    return BuildReport(
+        output,
+        summary,
+        checks,
+        validation,
+        dumps=tuple(output / name for name in dumps),
+        query_results=tuple(output / name for name in answers),
+        views=tuple(output / name for name in views),
+        pictures=tuple(output / name for name in pictures),
+    )
