@@ -6,8 +6,8 @@ would otherwise pick.
 Data: ``libertera-kg synth --operations N`` (1,200 operations: about a million quads) beside the shipped
 graph. Each figure is measured in a fresh process (so peak memory is its own), the median of ``--runs``:
 
-- **loading**: ``libertera_kg.oxigraph.load_into_store`` into a new on-disk store (which checks the file first and
-  adds our graph) against raw ``pyoxigraph.Store.bulk_load`` of the same file;
+- **loading**: ``libertera_kg.oxigraph.load_into_store`` into a new on-disk store (which checks the file
+  first and adds our graph) against raw ``pyoxigraph.Store.bulk_load`` of the same file;
 - **catalogue**: every canned query with its defaults through our oxigraph store, against the same texts
   run directly on pyoxigraph (results listed, union default graph), and against our rdflib store;
 - **entities**: the ``entities`` view on our oxigraph store against rdflib's own
