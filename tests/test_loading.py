@@ -87,7 +87,16 @@ def test_unknown_file_types_and_missing_files_are_refused(
 def test_the_server_serves_a_loaded_store_as_the_library_queries_it(tmp_path: Path, launch: Launcher) -> None:
     data, location = tmp_path / "synthetic.nq", tmp_path / "store"
     write_synthetic(3, 5, data)
-    assert main(["load", str(data), "--store-path", str(location)]) == 0
+    # A property only this store labels: its pages must name it as the served graph does.
+    twinned = tmp_path / "twinned.nt"
+    twinned.write_text(
+        "<https://w3id.org/libertera/id/country/BR> <https://example.org/def#twinnedWith> "
+        "<https://w3id.org/libertera/id/country/MZ> .\n"
+        "<https://example.org/def#twinnedWith> <http://www.w3.org/2000/01/rdf-schema#label> "
+        '"is twinned with"@en .\n',
+        encoding="utf-8",
+    )
+    assert main(["load", str(data), str(twinned), "--store-path", str(location)]) == 0
     expected = connect("oxigraph", path=location)
     canned = expected.query("cases-by-country", country="BR").to_csv()
     quads = expected.store  # type: ignore[attr-defined]
@@ -104,6 +113,7 @@ def test_the_server_serves_a_loaded_store_as_the_library_queries_it(tmp_path: Pa
                 "queries/cases-by-country", params={"country": "BR"}, headers={"Accept": "text/csv"}
             )
             dump = client.get("dumps/libertera.nq")
+            page = client.get("id/country/BR", headers={"Accept": "text/html"})
             operations = client.get(
                 "sparql",
                 params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?op a <{OPERATION}> }}"},
@@ -113,6 +123,8 @@ def test_the_server_serves_a_loaded_store_as_the_library_queries_it(tmp_path: Pa
         server.stop()
     assert answer.status_code == 200
     assert answer.text == canned
+    assert page.status_code == 200
+    assert "is twinned with" in page.text, "the page names the property as the served graph labels it"
     assert operations.text.split() == ["n", "4"]  # Liberterra III and three synthetic ones, each once
     assert dump.text.splitlines(keepends=True) == named  # the named graphs, sorted, without the merge
 

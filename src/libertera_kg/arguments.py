@@ -82,6 +82,9 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     check.add_argument(
         "files", nargs="*", metavar="FILE", help="TriG, Turtle, N-Triples, N-Quads or JSON-LD files to add"
     )
+    check.add_argument(
+        "--alone", action="store_true", help="check the files with our ontology only, without our data"
+    )
 
     validate = commands.add_parser(
         "validate", help="check our graph, with your own RDF files if given, against the SHACL shapes"

@@ -61,7 +61,9 @@ def _check(args: argparse.Namespace) -> int:
     """Run the quality checks on the shipped graph together with the user's own data files."""
     from .pipeline import check
 
-    report = check(*args.files)
+    if args.alone and not args.files:
+        raise UsageError("--alone checks the files given without our data; give at least one FILE.")
+    report = check(*args.files, with_shipped_data=not args.alone)
     if not report.passed:
         print(f"{report}\nFix the problems above and check again.", file=sys.stderr)
         return EXIT_CHECK_FAILED

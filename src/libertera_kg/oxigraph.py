@@ -228,7 +228,9 @@ class _Progress(io.RawIOBase):
         return int(count or 0)
 
 
-def load_into_store(location: Path, files: Sequence[Path], *, progress: bool = True) -> list[LoadedFile]:
+def load_into_store(
+    location: Path, files: Sequence[Path], *, progress: bool = True
+) -> tuple[LoadedFile, ...]:
     """Load ``files`` into the pyoxigraph store at ``location`` (created, with our graph, when new)."""
     try:
         import pyoxigraph as ox
@@ -261,7 +263,7 @@ def load_into_store(location: Path, files: Sequence[Path], *, progress: bool = T
             store.bulk_extend(_with_merged_default_graph(ox, quads, target, counter))
         store.flush()
         loaded.append(LoadedFile(path, counter.quads, len(store)))
-    return loaded
+    return tuple(loaded)
 
 
 class _Counter:

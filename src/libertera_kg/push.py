@@ -111,9 +111,12 @@ def _send(
 
 def _counts(endpoint: str, graphs: list[str], credentials: Credentials, timeout: float) -> dict[str, int]:
     """How many triples each of ``graphs`` holds, asked of the SPARQL endpoint."""
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from rdflib import URIRef
+    from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
 
-    values = " ".join(f"<{name}>" for name in graphs)
+    from .catalogue import with_value_rows
+    from .resources import shipped_query
+
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setTimeout(int(timeout))
@@ -121,9 +124,9 @@ def _counts(endpoint: str, graphs: list[str], credentials: Credentials, timeout:
     authorization = credentials.header()
     if authorization:
         client.addCustomHttpHeader("Authorization", authorization)
-    client.setQuery(
-        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
-    )
+    rows = [(URIRef(name),) for name in graphs]
+    client.setQuery(with_value_rows(shipped_query("lookups/graph-sizes.rq"), ("graph",), rows))
+    client.queryType = SELECT  # SPARQLWrapper guesses the form from any keyword, comments included
     try:
         answer = client.queryAndConvert()
     except Exception as exc:  # SPARQLWrapper passes on urllib's and its own errors
@@ -131,4 +134,4 @@ def _counts(endpoint: str, graphs: list[str], credentials: Credentials, timeout:
             f"The graphs were sent, but the endpoint {endpoint} cannot be queried: {exc}"
         ) from exc
     assert isinstance(answer, dict)
-    return {row["g"]["value"]: int(row["n"]["value"]) for row in answer["results"]["bindings"]}
+    return {row["graph"]["value"]: int(row["triples"]["value"]) for row in answer["results"]["bindings"]}

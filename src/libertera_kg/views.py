@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from rdflib import OWL, RDF, RDFS, Dataset, Literal, URIRef
@@ -39,6 +39,9 @@ from .namespaces import PREFIXES
 
 if TYPE_CHECKING:
     from .stores import Store
+
+#: A row of a query's answer, read by column name.
+Record = dict[str, Node | None]
 
 #: What a view can be written as, with the file suffix each format uses.
 EXPORT_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json", "cyjs": ".cyjs", "csv": ".csv"}
@@ -89,16 +92,17 @@ def view(name: str, store: Store | None = None, *, provenance: bool = False) -> 
     store = store or connect()
     node_attributes = resources.shipped_query("lookups/node-attributes.rq")
     link_sources = resources.shipped_query("lookups/link-sources.rq")
-    edges = list(store.sparql(get_view(name).query.text).rows)
+    edges = store.sparql(get_view(name).query.text).records()
     if provenance and name != "provenance":
-        edges += store.sparql(get_view("provenance").query.text).rows
-    nodes = sorted({term for row in edges for term in (row[0], row[2]) if isinstance(term, URIRef)})
-    attributes: list[tuple[Node | None, ...]] = []
-    sources: list[tuple[Node | None, ...]] = []
+        edges += store.sparql(get_view("provenance").query.text).records()
+    ends = {term for row in edges for term in (row["subject"], row["object"]) if isinstance(term, URIRef)}
+    nodes = sorted(ends)
+    attributes: list[Record] = []
+    sources: list[Record] = []
     for start in range(0, len(nodes), _NODES_PER_QUERY):
         batch = [(node,) for node in nodes[start : start + _NODES_PER_QUERY]]
-        attributes.extend(store.sparql(with_value_rows(node_attributes, ("node",), batch)).rows)
-        sources.extend(store.sparql(with_value_rows(link_sources, ("node",), batch)).rows)
+        attributes += store.sparql(with_value_rows(node_attributes, ("node",), batch)).records()
+        sources += store.sparql(with_value_rows(link_sources, ("node",), batch)).records()
     return _build(edges, attributes, sources, store.property_labels())
 
 
@@ -142,24 +146,28 @@ def provenance(store: Store | None = None) -> nx.MultiDiGraph:
     return view("provenance", store)
 
 
-def _build(edge_rows: Any, attribute_rows: Any, source_rows: Any, labels: dict[str, str]) -> nx.MultiDiGraph:
+def _build(
+    edge_rows: list[Record], attribute_rows: list[Record], source_rows: list[Record], labels: dict[str, str]
+) -> nx.MultiDiGraph:
+    """The networkx graph of a view from the rows of its query (``subject``, ``predicate``, ``object``),
+    of ``lookups/node-attributes.rq`` and of ``lookups/link-sources.rq``, read by column name."""
     stated_in: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for subject, predicate, obj, source in source_rows:
-        stated_in[(str(subject), str(predicate), str(obj))].add(str(source))
+    for row in source_rows:
+        stated_in[(str(row["node"]), str(row["predicate"]), str(row["object"]))].add(str(row["source"]))
     edges: dict[tuple[str, str, str], set[str]] = {}
     lone_nodes = set()
-    for subject, predicate, obj in edge_rows:
-        if predicate is None or obj is None:  # a row that only names a node, such as a leaf concept
-            lone_nodes.add(str(subject))
+    for row in edge_rows:
+        if row["predicate"] is None or row["object"] is None:  # a row that only names a node (a leaf concept)
+            lone_nodes.add(str(row["subject"]))
             continue
-        edge = (str(subject), str(predicate), str(obj))
+        edge = (str(row["subject"]), str(row["predicate"]), str(row["object"]))
         edges[edge] = stated_in.get(edge, set())
     nodes = sorted({node for s, _, o in edges for node in (s, o)} | lone_nodes)
     values: dict[str, dict[str, set[object]]] = defaultdict(lambda: defaultdict(set))
-    for node, predicate, value in attribute_rows:
-        name, item = _attribute(predicate, value)
+    for row in attribute_rows:
+        name, item = _attribute(row["predicate"], row["value"])
         if name:
-            values[str(node)][name].add(item)
+            values[str(row["node"])][name].add(item)
     graph = nx.MultiDiGraph()
     for node in nodes:
         attributes = {name: _one_value(items) for name, items in sorted(values[node].items())}
