@@ -76,9 +76,12 @@ def test_every_published_dump_validates_and_checks(
 ) -> None:
     dump = dist / f"libertera.{suffix}"
     assert main(["validate", str(dump)]) == 0, capsys.readouterr()
-    assert main(["validate", "--alone", str(dump)]) == 0, "a dump holds the whole graph"
-    out = capsys.readouterr().out
-    assert "The data conforms: 0 violation(s), 0 warning(s), 1 note(s)." in out
+    assert capsys.readouterr().out.startswith("The data conforms: 0 violation(s), 0 warning(s), 1 note(s).")
+
+
+def test_a_dump_alone_holds_the_whole_graph(dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--alone", str(dist / "libertera.trig")]) == 0
+    assert capsys.readouterr().out.startswith("The data conforms: 0 violation(s), 0 warning(s), 1 note(s).")
 
 
 def test_a_published_trig_is_read_as_plain_trig_whatever_its_name(dist: Path, tmp_path: Path) -> None:

@@ -405,3 +405,21 @@ def test_entities_with_provenance_reach_the_exact_words(views: dict[str, nx.Mult
     assert offsets == {(1019, 1047)}
     claims = [n for n, d in graph.nodes(data=True) if d["type"] == "lt:Claim"]
     assert len(claims) == 234
+
+
+def test_drawing_leaves_pyparsing_as_it_found_it() -> None:
+    """pyplot switches pyparsing's packrat cache on for the whole process, which halves the speed of
+    rdflib's SPARQL parser (and so of validation) for everything after a drawing. In a fresh process, so
+    that no earlier import of pyplot hides it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import pyparsing\n"
+        "from libertera_kg.drawing import render_view\n"
+        "from libertera_kg.views import network\n"
+        "render_view(network(), 'network')\n"
+        "print(pyparsing.ParserElement._packratEnabled)\n"
+    )
+    answer = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert answer.stdout.strip() == "False"
