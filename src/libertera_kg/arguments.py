@@ -63,7 +63,7 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         description="A knowledge graph of INTERPOL's 2025 operation Liberterra III against human "
         "trafficking.",
         epilog="Exit codes: 0 ok, 1 a check found problems, 2 bad input or usage, 3 a remote endpoint "
-        "failed, 70 internal error, 130 interrupted.",
+        "failed, 70 internal error, 130 interrupted, 141 the output's reader went away.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

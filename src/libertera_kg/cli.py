@@ -3,12 +3,13 @@
 Exit codes: 0 success; 1 a check found problems (or the data does not conform); 2 bad input or usage (a
 missing or unparsable file, an unknown option or name, an output that cannot be written, a missing
 optional package); 3 a remote SPARQL endpoint or graph store failed; 70 an internal error, which is a bug
-to report; 130 interrupted.
+to report; 130 interrupted; 141 the reader of the output went away (``| head``), quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,6 +33,7 @@ EXIT_BAD_INPUT = 2
 EXIT_ENDPOINT = 3
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
 
 
 def exit_code(error: LiberteraError) -> int:
@@ -106,12 +108,17 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _parameters(pairs: Sequence[str]) -> dict[str, str]:
-    """``key=value`` pairs from ``-p``, each checked for its ``=``."""
-    values = {}
+    """``key=value`` pairs from ``-p``, each checked for its ``=`` and given once."""
+    values: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise QueryParameterError("-p", pair, "written key=value, such as -p country=BR")
+        if key.strip() in values:
+            raise UsageError(
+                f"The parameter '{key.strip()}' is given twice (-p {key.strip()}={values[key.strip()]} and "
+                f"-p {pair}); give each parameter once."
+            )
         values[key.strip()] = value
     return values
 
@@ -145,6 +152,9 @@ def _sparql(args: argparse.Namespace) -> int:
             text = Path(args.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise DataFileError(args.file, f"the query file cannot be read ({exc})") from None
+    if not any(line.strip() and not line.strip().startswith("#") for line in text.splitlines()):
+        where = "standard input" if args.file == "-" else args.file
+        raise DataFileError(where, "the query file holds no query (only blanks and comments)")
     result = _store(args).sparql(text)
     print(result.format(args.format), end="" if args.format != "table" else "\n")
     return EXIT_OK
@@ -285,6 +295,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(_version()).parse_args(argv)
     try:
         code = _COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader that went away is met here, not while Python exits
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): end quietly, as Unix tools do, with SIGPIPE's status.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except LiberteraError as exc:
         print(f"libertera-kg: error: {exc}", file=sys.stderr)
         return exit_code(exc)

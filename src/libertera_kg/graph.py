@@ -89,6 +89,8 @@ def parse_into(target: Graph | Dataset, path: Path | Traversable) -> None:
     """Parse one RDF file into ``target``, raising :class:`DataFileError` with its position on failure."""
     text = _read_text(path)
     fmt = rdf_format(path)
+    if not text.strip():
+        raise DataFileError(str(path), "the file is empty; it holds no RDF")
     if fmt == "json-ld":
         _refuse_remote_contexts(path, text)
     try:
