@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .errors import MissingDependencyError, OutputError, ToolError
+from .errors import MissingDependencyError, ToolError
 from .graph import KnowledgeGraph, standalone_copy
-from .publish import write_atomically
+from .publish import refuse_unwritable_folder, write_files_atomically
 
 
 def write_ontology_docs(kg: KnowledgeGraph, out_dir: Path) -> Path:
@@ -19,17 +19,11 @@ def write_ontology_docs(kg: KnowledgeGraph, out_dir: Path) -> Path:
 
     Returns the path of the HTML page. The folder is created if needed; files are written whole or not at all.
     """
+    refuse_unwritable_folder(out_dir)
     turtle = kg.ontology.serialize(format="turtle")
     html = _pylode_html(standalone_copy(kg.ontology))
-
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"Cannot create the output folder {out_dir}: {exc.strerror}.") from exc
-    page = out_dir / "index.html"
-    write_atomically(page, html)
-    write_atomically(out_dir / "ontology.ttl", turtle)
-    return page
+    write_files_atomically(out_dir, {"index.html": html, "ontology.ttl": turtle})
+    return out_dir / "index.html"
 
 
 def _pylode_html(ontology: Graph) -> str:

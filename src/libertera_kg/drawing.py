@@ -17,7 +17,8 @@ from typing import Any
 
 import networkx as nx
 
-from .errors import MissingDependencyError, OutputError, UsageError
+from .errors import MissingDependencyError, UsageError
+from .publish import write_atomically
 
 #: The picture formats :func:`draw_view` writes, by file suffix.
 PICTURE_SUFFIXES = (".png", ".svg")
@@ -27,18 +28,16 @@ Position = tuple[float, float]
 
 def draw_view(graph: nx.MultiDiGraph, name: str, path: Path) -> Path:
     """Draw the view ``name`` (its ``graph``) into a ``.png`` or ``.svg`` file, whole or not at all."""
+    picture = render_view(graph, name, picture_format(path))
+    write_atomically(path, picture)
+    return path
+
+
+def picture_format(path: Path) -> str:
+    """``png`` or ``svg``, as the picture's file name ends; any other name is refused."""
     if path.suffix.lower() not in PICTURE_SUFFIXES:
         raise UsageError(f"Cannot draw into {path}: the file must end with .png or .svg.")
-    picture = render_view(graph, name, path.suffix.lower().lstrip("."))
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(picture)
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OutputError(f"Cannot write the picture {path}: {exc.strerror}.") from exc
-    return path
+    return path.suffix.lower().lstrip(".")
 
 
 def render_view(graph: nx.MultiDiGraph, name: str, fmt: str = "png") -> bytes:

@@ -8,9 +8,12 @@ output folder, and only then moved into place.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +28,57 @@ from .namespaces import PREFIXES
 DUMP_STEM = "libertera"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it, then rename it into place."""
-    temporary = path.with_name(f".{path.name}.tmp")
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) to ``path`` through a temporary file beside it, then rename it
+    into place, creating missing folders: the file is whole or untouched, never half written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    temporary: Path | None = None
     try:
-        temporary.write_text(text, encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        temporary = Path(name)
+        os.fchmod(handle, 0o666 & ~_umask())  # as an ordinary new file would be, not mkstemp's 0600
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         temporary.replace(path)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OutputError(f"Cannot write {path}: {exc.strerror}.") from exc
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        raise OutputError(f"Cannot write {path}: {_why_not_written(path, exc)}.") from exc
+
+
+def _why_not_written(path: Path, exc: OSError) -> str:
+    """What stands in the way of writing ``path``, in words: a file where a folder must be, a folder
+    where the file must be, or the system's reason."""
+    if path.is_dir():
+        return "it is a folder"
+    for folder in path.parents:
+        if folder.exists():
+            return f"{folder} is not a folder" if not folder.is_dir() else str(exc.strerror or exc).lower()
+    return str(exc.strerror or exc).lower()
+
+
+def refuse_unwritable_folder(folder: Path) -> None:
+    """Raise :class:`OutputError` now if ``folder`` could not be created or written (a file stands where it
+    or a parent folder must be, or the nearest existing folder is not writable): a long job then fails at
+    once, not at its end. Nothing is created."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"Cannot write the output folder {folder}: it is a file.")
+    for existing in (folder, *folder.parents):
+        if existing.exists():
+            if not existing.is_dir():
+                raise OutputError(f"Cannot write the output folder {folder}: {existing} is not a folder.")
+            if not os.access(existing, os.W_OK | os.X_OK):
+                raise OutputError(f"Cannot write the output folder {folder}: {existing} is not writable.")
+            return
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it, then putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_files_atomically(out_dir: Path, files: dict[str, str | bytes]) -> list[Path]:

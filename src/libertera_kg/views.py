@@ -252,15 +252,36 @@ def _expanded(name: str) -> URIRef:
     return URIRef(_PREFIXES[prefix] + local if prefix in _PREFIXES else name)
 
 
-def write_view(graph: nx.MultiDiGraph, fmt: str, path: Path) -> Path:
-    """Write ``graph`` as ``fmt`` (see :data:`EXPORT_FORMATS`) to ``path``, whole or not at all."""
+def write_view(graph: nx.MultiDiGraph, fmt: str | None, path: Path) -> Path:
+    """Write ``graph`` as ``fmt`` (see :data:`EXPORT_FORMATS`; ``None``: the one ``path`` ends with) to
+    ``path``, whole or not at all."""
     from .publish import write_atomically
 
-    if fmt not in EXPORT_FORMATS:
-        known = ", ".join(EXPORT_FORMATS)
-        raise UsageError(f"Unknown export format '{fmt}'; choose one of: {known}.")
-    write_atomically(path, serialise_view(graph, fmt))
+    write_atomically(path, serialise_view(graph, export_format(fmt, path)))
     return path
+
+
+def export_format(fmt: str | None, path: Path) -> str:
+    """The export format for ``path``: ``fmt`` if given (refused when the file's extension names another
+    format), else the format its extension names."""
+    by_suffix = {suffix: name for name, suffix in EXPORT_FORMATS.items()}
+    named = by_suffix.get(path.suffix.lower())
+    known = ", ".join(EXPORT_FORMATS)
+    if fmt is None:
+        if named is None:
+            raise UsageError(
+                f"Cannot tell the format of {path} from its extension; end the file name with one of "
+                f"{', '.join(by_suffix)}, or give --format ({known})."
+            )
+        return named
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"Unknown export format '{fmt}'; choose one of: {known}.")
+    if named is not None and named != fmt:
+        raise UsageError(
+            f"--format {fmt} contradicts the file name {path}, which ends as a {named} file does; "
+            f"write {fmt} to a file ending in {EXPORT_FORMATS[fmt]}, or leave --format out."
+        )
+    return fmt
 
 
 def serialise_view(graph: nx.MultiDiGraph, fmt: str) -> str:
