@@ -6,7 +6,7 @@ would otherwise pick.
 Data: ``libertera-kg synth --operations N`` (1,200 operations: about a million quads) beside the shipped
 graph. Each figure is measured in a fresh process (so peak memory is its own), the median of ``--runs``:
 
-- **loading**: ``libertera_kg.oxigraph.load_into_store`` into a new on-disk store (which checks the file
+- **loading**: ``libertera_kg.disk_store.load_into_store`` into a new on-disk store (which checks the file
   first and adds our graph) against raw ``pyoxigraph.Store.bulk_load`` of the same file;
 - **catalogue**: every canned query with its defaults through our oxigraph store, against the same texts
   run directly on pyoxigraph (results listed, union default graph), and against our rdflib store;
@@ -42,7 +42,7 @@ def measure(name: str, data: Path, folder: Path) -> dict[str, float]:
     import only what they use, so their memory is theirs alone."""
     texts = json.loads((data.parent / "queries.json").read_text(encoding="utf-8"))
     if name == "load-ours":
-        from libertera_kg.oxigraph import load_into_store
+        from libertera_kg.disk_store import load_into_store
 
         start = time.perf_counter()
         load_into_store(folder / "ours", [data], progress=False)

@@ -21,8 +21,8 @@ from harness import median_seconds
 from rdflib import Graph, URIRef
 
 from libertera_kg import load, validate
-from libertera_kg.validate import _results as report_results
-from libertera_kg.validate import shapes_graph
+from libertera_kg.validation import _results as report_results
+from libertera_kg.validation import shapes_graph
 
 ENTITY = "https://w3id.org/libertera/id/"
 SHARED = tuple(f"{ENTITY}{kind}/" for kind in ("country", "city", "continent", "region"))

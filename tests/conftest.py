@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from libertera_kg import KnowledgeGraph, Store, connect, load
+from libertera_kg import KnowledgeGraph, Store, connect, load, load_into_store
 from libertera_kg.publish import publish
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -142,10 +142,12 @@ def stores(
     kg: KnowledgeGraph, sparql_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Store]:
     """The same graph in every kind of store: rdflib, pyoxigraph in memory and on disk, a remote endpoint."""
+    on_disk = tmp_path_factory.mktemp("oxi") / "store"
+    load_into_store(on_disk, [], progress=False)  # a new store holds our graph
     return {
         "memory": connect(graph=kg),
         "oxigraph": connect("oxigraph", graph=kg),
-        "oxigraph-on-disk": connect("oxigraph", graph=kg, path=tmp_path_factory.mktemp("oxi") / "store"),
+        "oxigraph-on-disk": connect("oxigraph", path=on_disk),
         "endpoint": connect(endpoint=sparql_endpoint),
     }
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, Graph, URIRef
 
-from libertera_kg import KnowledgeGraph, connect, list_queries
+from libertera_kg import KnowledgeGraph, connect, list_queries, load_into_store
 from libertera_kg.cli import main
 from libertera_kg.views import list_views
 
@@ -51,7 +51,7 @@ def test_unparsable_file_names_file_line_and_column(
     path = fixtures / "broken" / "unparsable.ttl"
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"libertera-kg: error: {path}, line 6, column 1: not valid turtle:")
+    assert err.startswith(f"libertera-kg: error: {path}, line 6, column 1: not valid Turtle:")
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, "the error is one paragraph"
 
@@ -108,7 +108,7 @@ def test_docs_into_an_unwritable_place_fails_cleanly(
     blocker.write_text("", encoding="utf-8")
     assert main(["docs", "-o", str(blocker / "docs")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("libertera-kg: error: Cannot create the output folder")
+    assert err.startswith("libertera-kg: error: Cannot write the output folder")
     assert not (tmp_path / "docs").exists()
 
 
@@ -166,7 +166,7 @@ def test_validate_bad_input_is_exit_code_2(
     assert main(["validate", str(tmp_path / "missing.ttl")]) == 2
     assert "the file does not exist" in capsys.readouterr().err
     assert main(["validate", str(fixtures / "broken" / "unparsable.ttl")]) == 2
-    assert ", line 6, column 1: not valid turtle" in capsys.readouterr().err
+    assert ", line 6, column 1: not valid Turtle" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", "--format", "xml"])
     assert exit_info.value.code == 2
@@ -199,6 +199,7 @@ def test_query_on_oxigraph_on_disk_and_on_an_endpoint(
 ) -> None:
     expected = connect().query("timeline").to_csv()
     location = str(tmp_path / "store")
+    load_into_store(Path(location), [], progress=False)
     assert (
         main(["query", "timeline", "--store", "oxigraph", "--store-path", location, "--format", "csv"]) == 0
     )
@@ -214,7 +215,7 @@ def test_query_on_oxigraph_on_disk_and_on_an_endpoint(
         (["query", "cases-by-country", "-p", "country"], "The parameter '-p' must be written key=value"),
         (["query", "cases-by-country", "-p", "colour=red"], "The parameter 'colour' must be a parameter"),
         (["query", "timeline", "--store-path", "x"], "Only the oxigraph store can live on disk"),
-        (["sparql", "no-such-file.rq"], "no-such-file.rq: the query file cannot be read"),
+        (["sparql", "no-such-file.rq"], "no-such-file.rq: the file does not exist"),
     ],
 )
 def test_query_mistakes_exit_2_with_one_line(
@@ -251,14 +252,17 @@ def test_sparql_runs_a_file_or_standard_input(
     assert capsys.readouterr().out == "cases\r\n5\r\n" * 2
 
 
-def test_sparql_syntax_error_exits_2(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_sparql_syntax_error_says_the_sparql_is_invalid(
+    store: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("SELECT * WHERE { ?s ?p"))
-    assert main(["sparql", "-"]) == 2
-    assert "cannot run on rdflib" in capsys.readouterr().err
+    assert main(["sparql", "-", "--store", store]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("libertera-kg: error: The query is not valid SPARQL 1.1: "), err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_every_error_class_the_readme_names_is_importable_from_the_package() -> None:

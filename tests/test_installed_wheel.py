@@ -114,7 +114,7 @@ def test_damaged_installation_gives_a_clear_error(installed: tuple[Path, Path]) 
     scheme.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b\n", encoding="utf-8")
     result = _run(python.parent / "libertera-kg", "build", cwd=work, check=False)
     assert result.returncode == 2
-    assert result.stderr.startswith(f"libertera-kg: error: {scheme}, line 2, column 10: not valid turtle")
+    assert result.stderr.startswith(f"libertera-kg: error: {scheme}, line 2, column 10: not valid Turtle")
     assert "Traceback" not in result.stderr
 
     scheme.unlink()

@@ -80,7 +80,7 @@ def test_unknown_file_types_and_missing_files_are_refused(
     assert main(["load", str(odd), "--store-path", str(tmp_path / "store")]) == 2
     assert "unknown RDF file type '.csv'" in capsys.readouterr().err
     assert main(["load", str(tmp_path / "none.nq"), "--store-path", str(tmp_path / "store")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "the file does not exist" in capsys.readouterr().err
     assert not (tmp_path / "store").exists()
 
 
@@ -134,7 +134,7 @@ def test_serving_a_folder_without_a_store_is_refused_before_anything_starts(
 ) -> None:
     assert main(["serve", "--store", "oxigraph", "--store-path", str(tmp_path / "none")]) == 2
     error = capsys.readouterr()
-    assert "no such folder" in error.err
+    assert "no such store" in error.err
     assert "libertera-kg load" in error.err
     assert "serving on" not in error.out
     assert main(["serve", "--store-path", str(tmp_path)]) == 2

@@ -7,6 +7,7 @@ language tags are compared too). After a deliberate change to the data or a quer
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from datetime import date
@@ -28,6 +29,7 @@ from libertera_kg import (
     connect,
     get_query,
     list_queries,
+    load_into_store,
 )
 from libertera_kg.catalogue import parse_query_file
 from libertera_kg.errors import QueryRefusedError, ReadOnlyError
@@ -379,9 +381,9 @@ def test_the_remote_store_is_read_only_and_local_ones_are_not(stores: dict[str, 
 
 def test_invalid_sparql_is_a_clear_error_on_every_store(stores: dict[str, Store]) -> None:
     for kind, store in stores.items():
-        with pytest.raises(QueryError, match=r"cannot run|failed at the endpoint"):
+        with pytest.raises(QueryError, match=r"not valid SPARQL") as raised:
             store.sparql("SELECT * WHERE { ?s ?p")
-        assert kind
+        assert type(raised.value) is QueryError, kind
 
 
 def test_an_unreachable_endpoint_is_named_in_the_error(unused_loopback_url: str) -> None:
@@ -391,9 +393,11 @@ def test_an_unreachable_endpoint_is_named_in_the_error(unused_loopback_url: str)
 
 
 def test_an_oxigraph_store_on_disk_is_reused(tmp_path: Path) -> None:
+    load_into_store(tmp_path / "store", [], progress=False)
     first = connect("oxigraph", path=tmp_path / "store")
     count = first.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").to_dicts()[0]["n"]
     del first
+    gc.collect()  # rdflib's SPARQL parser (pyparsing) leaves cycles holding its callers' frames
     again = connect("oxigraph", path=tmp_path / "store")
     assert again.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").to_dicts()[0]["n"] == count
 

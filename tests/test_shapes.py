@@ -19,8 +19,8 @@ from rdflib.term import Node
 
 from libertera_kg import LT, KnowledgeGraph, ToolError, resources, validate
 from libertera_kg.graph import standalone_copy
-from libertera_kg.validate import ValidationReport, ValidationResult, shapes_graph
-from libertera_kg.validate import _results as report_results
+from libertera_kg.validation import ValidationReport, ValidationResult, shapes_graph
+from libertera_kg.validation import _results as report_results
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 LTSH = Namespace("https://w3id.org/libertera/shapes#")

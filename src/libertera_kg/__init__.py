@@ -25,6 +25,10 @@ if TYPE_CHECKING:
         Problem,
         run_all_checks,
     )
+    from .disk_store import (
+        LoadedFile,
+        load_into_store,
+    )
     from .errors import (
         DataFileError,
         EndpointError,
@@ -57,10 +61,6 @@ if TYPE_CHECKING:
         ID,
         LT,
     )
-    from .oxigraph import (
-        LoadedFile,
-        load_into_store,
-    )
     from .pipeline import (
         BuildReport,
         CheckReport,
@@ -75,9 +75,7 @@ if TYPE_CHECKING:
         connect,
     )
     from .summary import Figure, GraphSummary
-
-# Imported now, not on first use: the function must shadow its module, which shares its name.
-from .validate import ValidationReport, ValidationResult, validate
+    from .validation import ValidationReport, ValidationResult, validate
 
 # Each public name and the module that defines it, imported on first use: `libertera-kg query` then loads
 # only what a query needs, and starts as fast as a plain rdflib script.
@@ -96,7 +94,7 @@ _WHERE = {
     "KnowledgeGraph": "graph",
     "LT": "namespaces",
     "LiberteraError": "errors",
-    "LoadedFile": "oxigraph",
+    "LoadedFile": "disk_store",
     "MissingDependencyError": "errors",
     "NotAcceptableError": "errors",
     "OutputError": "errors",
@@ -115,13 +113,16 @@ _WHERE = {
     "ToolError": "errors",
     "UnknownNameError": "errors",
     "UsageError": "errors",
+    "ValidationReport": "validation",
+    "ValidationResult": "validation",
+    "validate": "validation",
     "build": "pipeline",
     "check": "pipeline",
     "connect": "stores",
     "get_query": "catalogue",
     "list_queries": "catalogue",
     "load": "graph",
-    "load_into_store": "oxigraph",
+    "load_into_store": "disk_store",
     "run_all_checks": "checks",
 }
 

@@ -30,6 +30,40 @@ def _positive_number(text: str) -> float:
     return value
 
 
+def _http_url(text: str) -> str:
+    """An endpoint's address: an http or https URL with a host."""
+    from .errors import UsageError
+    from .stores import http_url
+
+    try:
+        return http_url(text)
+    except UsageError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an http:// or https:// URL with a host") from None
+
+
+def _graph_iri(text: str) -> str:
+    """A graph's name: an absolute IRI, written without spaces or the characters an IRI cannot hold."""
+    from urllib.parse import urlsplit
+
+    from rdflib.term import _is_valid_uri
+
+    if not urlsplit(text).scheme or not _is_valid_uri(text) or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not an absolute IRI (such as https://example.org/g)")
+    return text
+
+
+def add_service_option(parser: argparse.ArgumentParser) -> None:
+    """``--allow-service``: the IRI prefixes a query's SERVICE may call (none unless given)."""
+    parser.add_argument(
+        "--allow-service",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="IRI-PREFIX",
+        help="let SERVICE call endpoints whose IRI starts with one of these prefixes (none by default)",
+    )
+
+
 def add_store_options(parser: argparse.ArgumentParser, *, formats: Sequence[str] | None = None) -> None:
     from .results import FORMATS
     from .stores import STORE_KINDS
@@ -45,7 +79,10 @@ def add_store_options(parser: argparse.ArgumentParser, *, formats: Sequence[str]
         "--store-path", metavar="DIR", help="keep the oxigraph store on disk in DIR (with --store oxigraph)"
     )
     parser.add_argument(
-        "--endpoint", metavar="URL", help="query this SPARQL endpoint instead of a local store"
+        "--endpoint",
+        type=_http_url,
+        metavar="URL",
+        help="query this SPARQL endpoint instead of a local store",
     )
     parser.add_argument(
         "--data",
@@ -80,7 +117,10 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         "check", help="run the ontology quality checks on our graph plus your own RDF files"
     )
     check.add_argument(
-        "files", nargs="*", metavar="FILE", help="TriG, Turtle, N-Triples, N-Quads or JSON-LD files to add"
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="TriG, Turtle, N-Triples, N-Quads, JSON-LD or RDF/XML files to add",
     )
     check.add_argument(
         "--alone", action="store_true", help="check the files with our ontology only, without our data"
@@ -93,7 +133,7 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         "files",
         nargs="*",
         metavar="FILE",
-        help="your TriG, Turtle, N-Triples, N-Quads or JSON-LD files, validated with our published graph",
+        help="your TriG, Turtle, N-Triples, N-Quads, JSON-LD or RDF/XML files, validated with our graph",
     )
     validate.add_argument(
         "--alone", action="store_true", help="validate the files with our ontology only, without our data"
@@ -114,13 +154,16 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     sparql = commands.add_parser("sparql", help="run any SPARQL query from a file, or - for standard input")
     sparql.add_argument("file", metavar="FILE", help="a .rq file, or - to read the query from standard input")
     add_store_options(sparql)
+    add_service_option(sparql)
 
     commands.add_parser("views", help="list the graph views for networkx, Gephi and D3")
 
     export = commands.add_parser("export", help="write a graph view as GraphML, GEXF, JSON, Cytoscape or CSV")
     export.add_argument("view", metavar="VIEW", help="the view's name (see: libertera-kg views)")
     export.add_argument(
-        "--format", required=True, choices=("graphml", "gexf", "json", "cyjs", "csv"), help="file format"
+        "--format",
+        choices=("graphml", "gexf", "json", "cyjs", "csv"),
+        help="file format (default: the one the output file's extension names)",
     )
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
     add_store_options(export, formats=())
@@ -149,14 +192,7 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="query time limit (default: 30)",
     )
-    serve.add_argument(
-        "--allow-service",
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="IRI-PREFIX",
-        help="let SERVICE call endpoints whose IRI starts with one of these prefixes (none by default)",
-    )
+    add_service_option(serve)
     serve.add_argument(
         "--max-rows", type=_positive_int, default=10_000, help="rows an answer holds at most (default: 10000)"
     )
@@ -171,12 +207,20 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     load = commands.add_parser(
         "load", help="load RDF files into the oxigraph store on disk (streaming, with a progress bar)"
     )
-    load.add_argument("files", nargs="+", metavar="FILE", help=".nq, .trig, .nt, .ttl, .rdf or .jsonld files")
+    load.add_argument(
+        "files", nargs="+", metavar="FILE", help=".nq, .trig, .nt, .ttl, .jsonld, .rdf or .owl files"
+    )
     load.add_argument(
         "--store-path",
         required=True,
         metavar="DIR",
         help="the store's folder (new ones start with our graph)",
+    )
+    load.add_argument(
+        "--graph",
+        type=_graph_iri,
+        metavar="IRI",
+        help="the named graph for the file's triples (one file; default: graph/<file name without suffix>)",
     )
 
     synth = commands.add_parser(
@@ -191,9 +235,12 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     push = commands.add_parser(
         "push", help="load the graph into a SPARQL 1.1 store (Graph Store Protocol), one graph per source"
     )
-    push.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query endpoint")
+    push.add_argument(
+        "--endpoint", required=True, type=_http_url, metavar="URL", help="the store's SPARQL query endpoint"
+    )
     push.add_argument(
         "--graph-store",
+        type=_http_url,
         metavar="URL",
         help="the store's Graph Store Protocol address (default: the endpoint; Oxigraph: /store)",
     )

@@ -275,7 +275,7 @@ def run_all_checks(
     if queries is None:
         queries = [(str(path), path.read_text(encoding="utf-8")) for path in resources.sparql_files()]
     if shapes is None:
-        from .validate import shapes_graph
+        from .validation import shapes_graph
 
         shapes = shapes_graph()
     merged = kg.merged()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -76,7 +77,7 @@ def _check(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     """Validate our graph, or the user's files with it (or with the ontology alone), against the shapes."""
     from .graph import load
-    from .validate import validate
+    from .validation import validate
 
     if args.alone and not args.files:
         raise UsageError("--alone validates the files given without our data; give at least one FILE.")
@@ -148,14 +149,13 @@ def _sparql(args: argparse.Namespace) -> int:
     if args.file == "-":
         text = sys.stdin.read()
     else:
-        try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataFileError(args.file, f"the query file cannot be read ({exc})") from None
+        from .untrusted import read_utf8
+
+        text = read_utf8(Path(args.file))
     if not any(line.strip() and not line.strip().startswith("#") for line in text.splitlines()):
         where = "standard input" if args.file == "-" else args.file
         raise DataFileError(where, "the query file holds no query (only blanks and comments)")
-    result = _store(args).sparql(text)
+    result = _store(args).sparql(text, allowed_services=tuple(args.allow_service))
     print(result.format(args.format), end="" if args.format != "table" else "\n")
     return EXIT_OK
 
@@ -171,21 +171,23 @@ def _views(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     """Write one graph view as a file for Gephi, yEd, D3, Cytoscape or a spreadsheet."""
-    from .views import get_view, view, write_view
+    from .views import export_format, get_view, view, write_view
 
-    get_view(args.view)  # an unknown name is reported before any store is loaded
+    get_view(args.view)  # an unknown name, or format, is reported before any store is loaded
+    fmt = export_format(args.format, Path(args.output))
     graph = view(args.view, _store(args))
-    path = write_view(graph, args.format, Path(args.output))
-    print(f"wrote {path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({args.format})")
+    path = write_view(graph, fmt, Path(args.output))
+    print(f"wrote {path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({fmt})")
     return EXIT_OK
 
 
 def _draw(args: argparse.Namespace) -> int:
     """Draw one graph view as a PNG or SVG picture."""
-    from .drawing import draw_view
+    from .drawing import draw_view, picture_format
     from .views import get_view, view
 
     get_view(args.view)
+    picture_format(Path(args.output))
     path = draw_view(view(args.view, _store(args)), args.view, Path(args.output))
     print(f"wrote {path}")
     return EXIT_OK
@@ -203,9 +205,9 @@ def _docs(args: argparse.Namespace) -> int:
 
 def _load_into_store(args: argparse.Namespace) -> int:
     """Load RDF files into the oxigraph store on disk, streaming, for querying at scale."""
-    from .oxigraph import load_into_store
+    from .disk_store import load_into_store
 
-    for item in load_into_store(Path(args.store_path), [Path(f) for f in args.files]):
+    for item in load_into_store(Path(args.store_path), [Path(f) for f in args.files], graph=args.graph):
         print(f"loaded {item.path}: {item.quads:,} quads (the store holds {item.store_size:,})")
     return EXIT_OK
 
@@ -290,10 +292,10 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
-    from .arguments import build_parser
-
-    args = build_parser(_version()).parse_args(argv)
     try:
+        from .arguments import build_parser
+
+        args = build_parser(_version()).parse_args(argv)
         code = _COMMANDS[args.command](args)
         sys.stdout.flush()  # a reader that went away is met here, not while Python exits
     except BrokenPipeError:
@@ -303,8 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LiberteraError as exc:
         print(f"libertera-kg: error: {exc}", file=sys.stderr)
         return exit_code(exc)
-    except KeyboardInterrupt:
-        print("libertera-kg: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # a load says what the store holds (see disk_store.LoadInterrupted)
+        print(f"libertera-kg: {str(exc) or 'interrupted'}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # the last line of defence: a bug, reported in one line, never a traceback
         print(
@@ -316,5 +318,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def run() -> None:
+    """The ``libertera-kg`` program: :func:`main`, then exit. Once the work is done and said, Ctrl-C is
+    ignored: Python restores the default signal action while it shuts down, and an interrupt then would
+    end the process as killed, after it said it had finished."""
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

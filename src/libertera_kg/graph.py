@@ -6,7 +6,7 @@ into a :class:`~libertera_kg.errors.DataFileError` that names the file, line and
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 import warnings
 from collections.abc import Iterable
@@ -14,6 +14,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Literal as TypingLiteral
+from urllib.parse import quote
+from xml.sax import SAXParseException
 
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -23,6 +25,7 @@ from rdflib.term import Node
 from . import resources
 from .errors import DataFileError
 from .namespaces import GRAPH, ID, LT, PREFIXES
+from .untrusted import RdfFileFormat, read_utf8, screen_rdf_file
 
 if TYPE_CHECKING:
     from .summary import Figure, GraphSummary
@@ -30,35 +33,6 @@ if TYPE_CHECKING:
 from .sources import SourceTexts, compile_source_file, is_authored, statement_classes
 
 ONTOLOGY_GRAPH = GRAPH.ontology
-
-#: rdflib's parser for each file suffix: the five formats ``build`` publishes, each read back as it is.
-_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld"}
-#: Formats whose files name their graphs.
-_QUAD_FORMATS = ("trig", "nquads", "json-ld")
-
-
-def rdf_format(path: Path | Traversable) -> str:
-    """The rdflib parser name for a file, chosen by its suffix."""
-    suffix = Path(path.name).suffix.lower()
-    try:
-        return _FORMATS[suffix]
-    except KeyError:
-        known = ", ".join(sorted(_FORMATS))
-        raise DataFileError(str(path), f"unknown RDF file type '{suffix}'; expected one of {known}") from None
-
-
-def _read_text(path: Path | Traversable) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise DataFileError(str(path), "the file does not exist") from None
-    except IsADirectoryError:
-        raise DataFileError(str(path), "this is a folder, not an RDF file") from None
-    except OSError as exc:
-        raise DataFileError(str(path), f"the file cannot be read ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise DataFileError(str(path), "the file is not valid UTF-8", line=line) from exc
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -69,60 +43,76 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _parse_error(path: Path | Traversable, text: str, exc: Exception) -> DataFileError:
+def _parse_error(path: Path | Traversable, fmt: RdfFileFormat, text: str, exc: Exception) -> DataFileError:
     """Turn an rdflib parser exception into an error that names the file, line and column."""
     # Turtle and TriG (notation3.BadSyntax) carry the offset and the reason as attributes.
     offset = getattr(exc, "_i", None)
     reason = getattr(exc, "_why", None)
     if isinstance(offset, int) and isinstance(reason, str):
         line, column = _position(text, offset)
-        return DataFileError(str(path), f"not valid {rdf_format(path)}: {reason}", line=line, column=column)
+        return DataFileError(str(path), f"not valid {fmt.name}: {reason}", line=line, column=column)
+    if isinstance(exc, SAXParseException):  # RDF/XML
+        reason = " ".join(str(exc.getMessage()).split())
+        return DataFileError(
+            str(path),
+            f"not valid {fmt.name}: {reason}",
+            line=exc.getLineNumber(),
+            column=exc.getColumnNumber(),
+        )
     # The N-Triples family reports "... at line N" or similar in its message.
     message = str(exc).strip() or type(exc).__name__
     match = re.search(r"line:? (\d+)", message)
     line_number = int(match.group(1)) if match else None
-    first_line = message.splitlines()[0]
-    return DataFileError(str(path), f"not valid {rdf_format(path)}: {first_line}", line=line_number)
+    first_line = " ".join(message.splitlines()[0].split())
+    return DataFileError(str(path), f"not valid {fmt.name}: {first_line}", line=line_number)
 
 
-def parse_into(target: Graph | Dataset, path: Path | Traversable) -> None:
-    """Parse one RDF file into ``target``, raising :class:`DataFileError` with its position on failure."""
-    text = _read_text(path)
-    fmt = rdf_format(path)
-    if not text.strip():
-        raise DataFileError(str(path), "the file is empty; it holds no RDF")
-    if fmt == "json-ld":
-        _refuse_remote_contexts(path, text)
-    try:
-        # rdflib's TriG parser calls rdflib's own deprecated Dataset API; that is not the user's concern.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            target.parse(data=text, format=fmt, publicID=f"file:///{path.name}")
-    except Exception as exc:  # rdflib raises many unrelated types for bad input
-        raise _parse_error(path, text, exc) from exc
+def parse_into(target: Graph | Dataset, path: Path | Traversable, fmt: RdfFileFormat | None = None) -> None:
+    """Parse one RDF file into ``target``, raising :class:`DataFileError` with its position on failure;
+    the file passes :func:`~libertera_kg.untrusted.screen_rdf_file` first, unless ``fmt`` says it has."""
+    fmt = fmt or screen_rdf_file(path)
+    text = read_utf8(path)
+    with _InvalidIris() as invalid:
+        try:
+            # rdflib's TriG parser calls rdflib's own deprecated Dataset API; not the user's concern.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                target.parse(data=text, format=fmt.rdflib, publicID=f"file:///{quote(path.name)}")
+        except Exception as exc:  # rdflib raises many unrelated types for bad input
+            raise _parse_error(path, fmt, text, exc) from exc
+    if invalid.iris:
+        iri = invalid.iris[0]
+        found = text.find(iri)
+        line = _position(text, found)[0] if found >= 0 else None
+        raise DataFileError(
+            str(path),
+            f"<{iri}> is not a valid IRI (spaces and some other characters must be %-encoded)",
+            line=line,
+        )
 
 
-def _refuse_remote_contexts(path: Path | Traversable, text: str) -> None:
-    """Refuse a JSON-LD file whose ``@context`` names a document elsewhere: it is never fetched."""
-    try:
-        document = json.loads(text)
-    except ValueError as exc:
-        raise DataFileError(str(path), f"not valid JSON: {exc.args[0]}") from None
-    stack = [document]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            context = item.get("@context")
-            for entry in context if isinstance(context, list) else [context]:
-                if isinstance(entry, str) or (isinstance(entry, dict) and "@import" in entry):
-                    raise DataFileError(
-                        str(path),
-                        "the JSON-LD @context names a document elsewhere, which is never fetched; "
-                        "put the context in the file itself",
-                    )
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+class _InvalidIris(logging.Handler):
+    """Collects the IRIs rdflib warns "do not look like a valid URI" while parsing (it logs them and
+    goes on): a file holding one is refused, as Oxigraph refuses it, instead of a stray warning line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.iris: list[str] = []
+        self._logger = logging.getLogger("rdflib.term")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "does not look like a valid URI" in message:
+            self.iris.append(message.split(" does not look like a valid URI")[0])
+
+    def __enter__(self) -> _InvalidIris:
+        self._logger.addHandler(self)
+        self._propagate, self._logger.propagate = self._logger.propagate, False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.removeHandler(self)
+        self._logger.propagate = self._propagate
 
 
 def _text_folder(path: Path | Traversable) -> Path | Traversable | None:
@@ -143,8 +133,44 @@ def _copy_quads(parsed: Dataset, into: Dataset, *, default_graph: URIRef) -> Non
 
 
 def graph_name_for(path: Path | Traversable) -> URIRef:
-    """The named graph that a data file goes into: ``graph/<file stem>``."""
-    return GRAPH[Path(path.name).stem]
+    """The named graph that a data file goes into: ``graph/<file stem>``, %-encoded where the stem holds
+    what an IRI cannot (``my report.ttl`` goes into ``graph/my%20report``)."""
+    return GRAPH[quote(Path(path.name).stem, safe="")]
+
+
+def shipped_graphs() -> dict[URIRef, str]:
+    """The named graphs the shipped ontology and data fill, each with a phrase naming what fills it."""
+    return {
+        ONTOLOGY_GRAPH: "the ontology",
+        **{graph_name_for(path): f"the shipped {path.name}" for path in resources.data_files()},
+    }
+
+
+class GraphClaims:
+    """Which file fills each graph named after a file, so that no file adds its triples to another's graph
+    unseen (``ontology.ttl`` would otherwise merge into the ontology, two files called ``a.ttl`` into one
+    graph). The graphs a TriG, N-Quads or JSON-LD file names are its own choice, and merge as RDF datasets
+    do: so each published dump goes back in beside the shipped files.
+
+    ``taken`` maps the graphs already filled to a phrase naming what fills them; ``remedy`` says what to
+    do about a collision.
+    """
+
+    def __init__(self, taken: dict[URIRef, str], *, remedy: str = "rename the file") -> None:
+        self._owners = dict(taken)
+        self._remedy = remedy
+        self._shipped = {str(path): f"the shipped {path.name}" for path in resources.data_files()}
+
+    def claim(self, path: Path | Traversable, graphs: Iterable[URIRef]) -> None:
+        """Record that ``path`` fills ``graphs``; refuse one that something else fills."""
+        owner = self._shipped.get(str(path), str(path))
+        for graph in graphs:
+            held_by = self._owners.setdefault(graph, owner)
+            if held_by != owner:
+                raise DataFileError(
+                    str(path),
+                    f"its triples would go into the graph <{graph}>, which {held_by} fills; {self._remedy}",
+                )
 
 
 class KnowledgeGraph:
@@ -201,31 +227,38 @@ class KnowledgeGraph:
         TriG, N-Quads or JSON-LD file keeps the graph names it declares, its default graph going to the
         graph named after the file; a Turtle or N-Triples file goes to the graph named after the file.
         """
+        data = list(data)
         dataset = Dataset()
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
         ontology_graph = dataset.graph(ONTOLOGY_GRAPH)
         for path in ontology:
             parse_into(ontology_graph, path)
-        known_texts = {ID[f"source/{Path(path.name).stem}"]: _read_text(path) for path in texts}
+        known_texts = {ID[f"source/{Path(path.name).stem}"]: read_utf8(path) for path in texts}
         statements = statement_classes(ontology_graph)
-        for path in data:
-            fmt = rdf_format(path)
-            if fmt not in _QUAD_FORMATS:
-                parse_into(dataset.graph(graph_name_for(path)), path)
+        claims = GraphClaims({ONTOLOGY_GRAPH: "the ontology"})
+        screened = [(path, screen_rdf_file(path)) for path in data]  # every file, before any is parsed
+        for path, fmt in screened:
+            own_graph = graph_name_for(path)
+            if not fmt.quads:
+                claims.claim(path, [own_graph])
+                parse_into(dataset.graph(own_graph), path, fmt)
                 continue
             parsed = Dataset()
-            parse_into(parsed, path)
+            parse_into(parsed, path, fmt)
             if is_authored(parsed):
+                claims.claim(path, [own_graph])
                 compile_source_file(
                     parsed,
                     path=str(path),
-                    into=dataset.graph(graph_name_for(path)),
+                    into=dataset.graph(own_graph),
                     texts=SourceTexts(known_texts, folder=_text_folder(path)),
                     statement_classes=statements,
                 )
-            else:
-                _copy_quads(parsed, dataset, default_graph=graph_name_for(path))
+            else:  # the graphs it names are its own to name; its default graph takes the file's name
+                if len(parsed.graph(DATASET_DEFAULT_GRAPH_ID)):
+                    claims.claim(path, [own_graph])
+                _copy_quads(parsed, dataset, default_graph=own_graph)
         return cls(dataset)
 
     def add_graphs(self, other: Dataset) -> None:

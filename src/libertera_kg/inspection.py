@@ -58,6 +58,9 @@ class QueryShape:
     dataset: QueryDataset | None
     #: The ``SERVICE`` IRIs it calls; a variable service is written ``?name``.
     services: tuple[str, ...]
+    #: Whether it is a ``SELECT *``, whose columns every store gives in alphabetical order (Oxigraph's
+    #: order; rdflib's follows its hashing, and SPARQL leaves it open).
+    select_star: bool = False
 
     @property
     def returns_graph(self) -> bool:
@@ -69,7 +72,7 @@ class QueryShape:
 def inspect_query(text: str) -> QueryShape:
     """The shape of ``text``; raises :class:`ReadOnlyError` for an update, :class:`QueryError` if invalid
     (cached: a server sees the same texts again and again)."""
-    query = parse_query(text)
+    query, select_star = _parsed(text)
     services: list[str] = []
 
     def visit(node: object) -> None:
@@ -87,14 +90,22 @@ def inspect_query(text: str) -> QueryShape:
         form=_FORMS[query.algebra.name],
         dataset=dataset if clauses else None,
         services=tuple(dict.fromkeys(services)),
+        select_star=select_star,
     )
 
 
-@lru_cache(maxsize=512)
 def parse_query(text: str) -> Query:
     """``text`` parsed and translated to rdflib's algebra (cached: the same text parses once)."""
+    return _parsed(text)[0]
+
+
+@lru_cache(maxsize=512)
+def _parsed(text: str) -> tuple[Query, bool]:
+    """``text`` in rdflib's algebra, and whether it is a ``SELECT *`` (which the algebra no longer says)."""
     try:
-        return translateQuery(parseQuery(text))
+        tree = parseQuery(text)
+        select_star = tree[1].name == "SelectQuery" and not tree[1].projection
+        return translateQuery(tree), select_star
     except Exception as exc:  # pyparsing, rdflib and recursion errors all mean "not a query we can read"
         refuse_update(text)
         raise QueryError(f"The query is not valid SPARQL 1.1: {_parser_message(exc)}") from exc

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .checks import Problem
 from .summary import GraphSummary
-from .validate import ValidationReport
+from .validation import ValidationReport
 
 _CHECKS_PASSED = (
     "checks: every term declared, ontology header complete, OWL typing and OWL 2 RL consistency pass"
@@ -103,11 +103,12 @@ def build(files: Sequence[str | Path] = (), *, output: Path = Path("dist")) -> B
     dumps, every canned query's answer (CSV), every view (GraphML) and, with the viz extra, its picture."""
     from .checks import run_all_checks
     from .graph import load
-    from .publish import serialize_dumps, write_files_atomically
+    from .publish import refuse_unwritable_folder, serialize_dumps, write_files_atomically
     from .stores import canned_query_results, connect
-    from .validate import validate
+    from .validation import validate
     from .views import view_files
 
+    refuse_unwritable_folder(output)  # before the minute of work, not after it
     kg = load(*files)
     summary = kg.summary()
     checks = CheckReport(tuple(run_all_checks(kg)))

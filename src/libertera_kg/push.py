@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rdflib import Dataset, URIRef
 
-from .errors import EndpointError
+from .errors import EndpointError, UsageError
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,15 @@ class Credentials:
 
     @classmethod
     def from_environment(cls, user: str | None, password_variable: str, token_variable: str) -> Credentials:
-        """Credentials with the secret read from environment variables, never from the command line."""
-        return cls(
-            user=user, password=os.environ.get(password_variable), token=os.environ.get(token_variable)
-        )
+        """Credentials with the secret read from environment variables, never from the command line; a
+        user whose password variable is unset is refused (naming it) rather than sent without one."""
+        password = os.environ.get(password_variable)
+        if user is not None and password is None:
+            raise UsageError(
+                f"A user ({user}) is given, but the environment variable {password_variable}, which must "
+                "hold the password, is not set; set it (or name another with --password-env)."
+            )
+        return cls(user=user, password=password, token=os.environ.get(token_variable))
 
 
 @dataclass(frozen=True)
@@ -69,8 +74,11 @@ def push(
 ) -> list[PushedGraph]:
     """Send every non-empty named graph of ``dataset`` to ``graph_store`` (default: ``endpoint``), then
     count each graph's triples through the SPARQL ``endpoint``."""
+    from .stores import http_url
+
     credentials = credentials or Credentials()
-    target = graph_store or endpoint
+    http_url(endpoint)
+    target = http_url(graph_store, option="the graph store") if graph_store else endpoint
     sent: dict[str, int] = {}
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if not isinstance(graph.identifier, URIRef) or str(graph.identifier).startswith("urn:x-rdflib:"):

@@ -38,6 +38,7 @@ from .errors import (
 from .inspection import QueryDataset, inspect_query, on_dataset, parse_query
 from .resources import shipped_query
 from .results import QueryResult, result_from_any
+from .untrusted import screen_query
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -58,18 +59,70 @@ class Store(ABC):
     def query(self, name: str, **params: object) -> QueryResult:
         """Run the canned query ``name`` with its parameters (checked, then bound; never pasted as text)."""
         canned = get_query(name)
-        return self._run(with_values(canned.text, canned.bind(params)), label=f"query '{name}'")
+        return self._answer(with_values(canned.text, canned.bind(params)), label=f"query '{name}'")
 
     def sparql(
-        self, text: str, *, dataset: QueryDataset | None = None, max_rows: int | None = None
+        self,
+        text: str,
+        *,
+        dataset: QueryDataset | None = None,
+        max_rows: int | None = None,
+        allowed_services: tuple[str, ...] = (),
     ) -> QueryResult:
         """Run any SPARQL 1.1 query: SELECT rows, ASK as one ``ask`` column, CONSTRUCT/DESCRIBE as triples.
 
         ``dataset`` names the graphs to query instead of the query's own ``FROM`` clauses (as the SPARQL
-        protocol's ``default-graph-uri`` and ``named-graph-uri`` do). ``max_rows`` keeps the first rows
-        (or triples) and marks the result ``truncated`` when there were more.
+        protocol's ``default-graph-uri`` and ``named-graph-uri`` do); a graph the store does not hold is
+        refused, never fetched. ``max_rows`` keeps the first rows (or triples) and marks the result
+        ``truncated`` when there were more. A ``SERVICE`` is refused unless its IRI starts with one of
+        ``allowed_services``.
         """
-        return self._run(text, label="the SPARQL query", dataset=dataset, max_rows=max_rows)
+        return self._answer(
+            text,
+            label="the SPARQL query",
+            dataset=dataset,
+            max_rows=max_rows,
+            allowed_services=allowed_services,
+        )
+
+    def _answer(
+        self,
+        text: str,
+        *,
+        label: str,
+        dataset: QueryDataset | None = None,
+        max_rows: int | None = None,
+        allowed_services: tuple[str, ...] = (),
+    ) -> QueryResult:
+        """Screen the query (:func:`~libertera_kg.untrusted.screen_query`), check the graphs it names,
+        run it, and give a ``SELECT *``'s columns in alphabetical order: the same answer on every store."""
+        shape = screen_query(text, allowed_services=allowed_services)
+        chosen = dataset or (shape.dataset if shape else None)
+        if chosen is not None:
+            self._refuse_graphs_not_held(chosen, label)
+        result = self._run(text, label=label, dataset=chosen, max_rows=max_rows)
+        if shape is not None and shape.select_star and list(result.columns) != sorted(result.columns):
+            order = sorted(range(len(result.columns)), key=lambda i: result.columns[i])
+            result = QueryResult(
+                tuple(result.columns[i] for i in order),
+                tuple(tuple(row[i] for i in order) for row in result.rows),
+                result.truncated,
+            )
+        return result
+
+    def holds_graph(self, name: str) -> bool | None:
+        """Whether the store holds a named graph ``name`` (``None``: it cannot tell, as an endpoint)."""
+        return None
+
+    def _refuse_graphs_not_held(self, chosen: QueryDataset, label: str) -> None:
+        """Refuse a dataset naming a graph the store does not hold: rdflib would fetch it from the web,
+        and Oxigraph would answer as if it were empty; every store refuses it alike."""
+        for graph in (*chosen.default_graphs, *chosen.named_graphs):
+            if self.holds_graph(graph) is False:
+                raise QueryRefusedError(
+                    f"{label} names the graph <{graph}>, which this store does not hold; "
+                    "graphs are never fetched from the web."
+                )
 
     def property_labels(self) -> dict[str, str]:
         """The English label of every property the store's data labels, by IRI (asked once per store):
@@ -105,16 +158,9 @@ class MemoryStore(Store):
     ) -> QueryResult:
         from rdflib.plugins.sparql.evaluate import evalQuery
 
-        try:
-            query = parse_query(text)
-        except ReadOnlyError:
-            raise
-        except QueryError as exc:
-            raise QueryError(f"{label} cannot run on rdflib: {exc}") from exc
-        chosen = dataset or inspect_query(text).dataset
-        if chosen is not None:
-            self._refuse_graphs_not_held(chosen, label)
-            query = on_dataset(query, chosen)
+        query = parse_query(text)  # "The query is not valid SPARQL 1.1: …" when it is not
+        if dataset is not None:
+            query = on_dataset(query, dataset)
         try:
             answer = evalQuery(self.dataset, query, {})
             if answer["type_"] == "ASK":
@@ -129,24 +175,8 @@ class MemoryStore(Store):
             raise QueryError(f"{label} cannot run on rdflib: {first_line(exc)}") from exc
         return result_from_any([str(v) for v in variables], rows, truncated=truncated)
 
-    def _refuse_graphs_not_held(self, chosen: QueryDataset, label: str) -> None:
-        """Refuse a dataset naming a graph the store does not hold: rdflib would fetch it from the web."""
-        for graph in (*chosen.default_graphs, *chosen.named_graphs):
-            if not len(self.dataset.graph(URIRef(graph))):
-                raise QueryRefusedError(
-                    f"{label} names the graph <{graph}>, which this store does not hold; "
-                    "graphs are never fetched from the web."
-                )
-
-
-def dataset_named_in(text: str) -> QueryDataset | None:
-    """The graphs a query's FROM clauses name, or ``None`` (also when rdflib cannot read the query)."""
-    if "from" not in text.lower():  # a cheap test first: most queries name no graphs
-        return None
-    try:
-        return inspect_query(text).dataset
-    except QueryError:  # the engine itself will report what is wrong with the query
-        return None
+    def holds_graph(self, name: str) -> bool:
+        return bool(len(self.dataset.graph(URIRef(name))))
 
 
 def capped(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
@@ -164,7 +194,7 @@ class EndpointStore(Store):
     read_only = True
 
     def __init__(self, url: str, *, timeout: float = 60):
-        self.url = url
+        self.url = http_url(url)
         self.timeout = timeout
 
     def _run(
@@ -190,7 +220,6 @@ class EndpointStore(Store):
                 ) from None
         # Sent again as protocol parameters, which mean the same: Oxigraph's server, asked for the union
         # default graph, otherwise ignores a query's FROM.
-        dataset = dataset or dataset_named_in(text)
         for graph in dataset.default_graphs if dataset else ():
             client.addDefaultGraph(graph)
         for graph in dataset.named_graphs if dataset else ():
@@ -219,6 +248,17 @@ class EndpointStore(Store):
         return result_from_any(columns, rows, truncated=truncated)
 
 
+def http_url(text: str, *, option: str = "the endpoint") -> str:
+    """``text`` if it is an http or https URL with a host (an endpoint's or a graph store's address);
+    :class:`UsageError` naming ``option`` otherwise."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise UsageError(f"{option} must be an http:// or https:// URL with a host; '{text}' is not.")
+    return text
+
+
 def first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return " ".join(text.split())[:500]
@@ -245,10 +285,11 @@ def connect(
 ) -> Store:
     """Open a store holding the knowledge graph.
 
-    ``store="memory"``: rdflib, in memory (the default). ``store="oxigraph"``: pyoxigraph, in memory, or on
-    disk at ``path`` (loaded with our graph when the folder holds no data yet, reused as it is otherwise).
-    ``endpoint=URL``: a remote SPARQL endpoint that already holds the data. ``graph`` is the loaded graph to
-    put in a local store (default: the shipped one).
+    ``store="memory"``: rdflib, in memory (the default). ``store="oxigraph"``: pyoxigraph, in memory, or the
+    store on disk at ``path`` as it is (only :func:`~libertera_kg.disk_store.load_into_store` creates one,
+    so a mistyped path is an error, not a new empty store). ``endpoint=URL``: a remote SPARQL endpoint that
+    already holds the data. ``graph`` is the loaded graph to put in a store in memory (default: the
+    shipped one).
     """
     if endpoint is not None:
         return EndpointStore(endpoint)
@@ -262,20 +303,26 @@ def connect(
             "Only the oxigraph store can live on disk: choose the oxigraph store together with a store path "
             "(on the command line, --store oxigraph --store-path DIR)."
         )
+    if store == "oxigraph" and importlib.util.find_spec("pyoxigraph") is None:
+        raise MissingDependencyError("pyoxigraph", "oxigraph", "The oxigraph store")
+    if path is not None:
+        if graph is not None:
+            raise UsageError(
+                "A store on disk holds what was loaded into it; load files into it with load_into_store "
+                "(libertera-kg load FILE --store-path DIR) rather than giving a graph here."
+            )
+        from .disk_store import open_store
+
+        return open_store(path)
     if graph is None:
         from .graph import load
 
         graph = load()
     if store == "memory":
         return MemoryStore(graph.dataset)
-    if importlib.util.find_spec("pyoxigraph") is None:
-        raise MissingDependencyError("pyoxigraph", "oxigraph", "The oxigraph store")
     from .oxigraph import oxigraph_store
 
-    try:
-        return oxigraph_store(graph.dataset.serialize(format="nquads", encoding="utf-8"), path)
-    except OSError as exc:
-        raise UsageError(f"Cannot open the oxigraph store at {path}: {first_line(exc)}.") from exc
+    return oxigraph_store(graph.dataset.serialize(format="nquads", encoding="utf-8"))
 
 
 def canned_query_results(store: Store) -> dict[str, str]:

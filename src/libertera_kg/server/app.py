@@ -98,8 +98,9 @@ class _Server:
         """Load the graph, write the dumps, start the workers and compute the VoID statistics."""
         import asyncio
 
+        from ..disk_store import open_read_only
         from ..graph import load
-        from ..oxigraph import named_graphs_nquads, open_read_only
+        from ..oxigraph import named_graphs_nquads
         from ..publish import serialize_dumps
 
         data: bytes | Path
@@ -389,7 +390,7 @@ def serve(settings: ServerSettings) -> None:
             "Choose another --port or --host, or stop the program using it."
         ) from None
     if settings.store_path is not None:
-        from ..oxigraph import open_read_only
+        from ..disk_store import open_read_only
 
         open_read_only(settings.store_path)  # a folder that holds no usable store is reported now
     address = f"http://{settings.host}:{settings.port}/"
