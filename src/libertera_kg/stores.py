@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .catalogue import get_query, with_value_rows, with_values
@@ -176,7 +176,8 @@ class MemoryStore(Store):
         return result_from_any([str(v) for v in variables], rows, truncated=truncated)
 
     def holds_graph(self, name: str) -> bool:
-        return bool(len(self.dataset.graph(URIRef(name))))
+        # A Graph on the store, not Dataset.graph(), which would add an empty graph of that name.
+        return bool(len(Graph(store=self.dataset.store, identifier=URIRef(name))))
 
 
 def capped(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
@@ -235,8 +236,6 @@ class EndpointStore(Store):
         except Exception as exc:  # SPARQLWrapper passes on urllib's and its own errors
             raise EndpointError(f"{label} failed at the endpoint {self.url}: {first_line(exc)}") from exc
         if is_graph:
-            from rdflib import Graph
-
             received = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
             triples, truncated = capped(sorted(received), max_rows)
             return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
