@@ -52,8 +52,8 @@ from .describe import (
     service_description,
     void_description,
 )
-from .formats import FORMAT_NAMES, GRAPH_TYPES, negotiate
-from .protocol import READ_ONLY, protocol_parameters, query_string, too_large
+from .formats import GRAPH_TYPES, negotiate
+from .protocol import READ_ONLY, format_values, protocol_parameters, query_string, too_large
 from .workers import Answer, QueryJob, WorkerPool
 
 _log = logging.getLogger("libertera_kg.server")
@@ -165,6 +165,7 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
             raise HTTPException(
                 400, "Give a query: the 'query' parameter, or a body of type application/sparql-query."
             )
+        formats = format_values(params)
         queries = params.get("query", [])
         if len(queries) != 1:
             raise HTTPException(400, f"Give exactly one 'query' parameter; {len(queries)} were given.")
@@ -176,7 +177,7 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
             dataset = QueryDataset(
                 tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
             )
-        return await _answer(request, server, query, dataset, params.get("format", [None])[-1])
+        return await _answer(request, server, query, dataset, formats)
 
     async def query_list(request: Request) -> Response:
         items = [query_listing(canned, _base(request)) for canned in list_queries()]
@@ -190,12 +191,12 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         except UnknownNameError as exc:
             raise HTTPException(404, str(exc)) from None
         params = query_string(request)
-        format_name = params.pop("format", [None])[-1]
+        formats = format_values(params)
         repeated = [key for key, values in params.items() if len(values) > 1]
         if repeated:
             raise HTTPException(400, f"The parameter '{repeated[0]}' is given more than once.")
         bound = canned.bind({key: values[0] for key, values in params.items()})
-        return await _answer(request, server, with_values(canned.text, bound), None, format_name)
+        return await _answer(request, server, with_values(canned.text, bound), None, formats)
 
     async def void(request: Request) -> Response:
         description = void_description(
@@ -295,18 +296,16 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
 
 
 async def _answer(
-    request: Request, server: _Server, query: str, dataset: QueryDataset | None, format_name: str | None
+    request: Request, server: _Server, query: str, dataset: QueryDataset | None, formats: tuple[str, ...]
 ) -> Response:
     """Run ``query`` for a client and answer in the format it asked for, or with a clear error."""
-    if format_name is not None and format_name.lower() not in FORMAT_NAMES:
-        raise HTTPException(400, f"Unknown format '{format_name}'; choose one of: {', '.join(FORMAT_NAMES)}.")
     job = QueryJob(
         query,
         dataset=dataset,
         max_rows=server.settings.max_rows,
         allowed_services=server.settings.allowed_services,
         accept=request.headers.get("accept"),
-        format_name=format_name,
+        format_names=formats,
     )
     answer = await server.run(job)
     headers = {"Vary": "Accept"}

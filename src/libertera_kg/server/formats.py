@@ -2,7 +2,8 @@
 
 SELECT and ASK answers come as SPARQL Results JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE answers, and
 the linked-data resources, as Turtle, N-Triples, JSON-LD or RDF/XML. A client chooses with ``Accept``, or
-with a ``format`` parameter for clients that cannot set headers.
+with a format parameter (``format``, ``output`` or ``results``, as clients name it) naming a short name or
+a media type.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from rdflib import Graph, Literal
 
-from ..errors import NotAcceptableError
+from ..errors import NotAcceptableError, QueryError
 from ..namespaces import PREFIXES
 from ..results import QueryResult
 
@@ -30,17 +31,29 @@ GRAPH_TYPES = {
     "application/n-triples": "nt",
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
+    # A graph's triples in no named graph: its N-Triples are N-Quads, its Turtle is TriG.
+    "application/n-quads": "nt",
+    "application/trig": "turtle",
 }
-#: Other names clients use for the same media types.
-_ALIASES = {
+#: Other names clients use for the media types of results (first) and of graphs (second), as Oxigraph
+#: takes them: a client asking a graph for ``application/json`` gets JSON-LD.
+_RESULT_ALIASES = {
     "application/json": "application/sparql-results+json",
     "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json+ld": "application/ld+json",
+    "text/plain": "text/tab-separated-values",
 }
-#: The ``format`` parameter's short names.
+_GRAPH_ALIASES = {
+    "application/json": "application/ld+json",
+    "application/json+ld": "application/ld+json",
+    "application/x-json+ld": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+    "application/x-turtle": "text/turtle",
+    "text/n3": "text/turtle",
+    "text/plain": "application/n-triples",
+}
+#: The short names the format parameters (``format``, ``output``, ``results``) take, beside media types.
 FORMAT_NAMES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -48,13 +61,30 @@ FORMAT_NAMES = {
     "tsv": "text/tab-separated-values",
     "turtle": "text/turtle",
     "ttl": "text/turtle",
+    "n3": "text/turtle",
     "ntriples": "application/n-triples",
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
     "json-ld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
 }
-_GRAPH_FORMAT_FOR_RESULTS = {"application/sparql-results+json": "application/ld+json"}
+#: For a graph, the result format a name means: ``format=json`` is JSON-LD, ``format=xml`` RDF/XML.
+_GRAPH_FORMAT_FOR_RESULTS = {
+    "application/sparql-results+json": "application/ld+json",
+    "application/sparql-results+xml": "application/rdf+xml",
+}
+
+
+def is_format_value(value: str) -> bool:
+    """Whether ``value`` names an answer format: a short name, or media types (a list, as ``Accept`` is
+    written: SPARQLWrapper sends ``format=application/ld+json,application/x-json+ld``) of which one is
+    written for some form."""
+    media = value.strip().lower()
+    if "/" not in media:
+        return media in FORMAT_NAMES
+    known = {*RESULT_TYPES, *GRAPH_TYPES, *_RESULT_ALIASES, *_GRAPH_ALIASES}
+    return any(part.partition(";")[0].strip() in known for part in media.split(","))
 
 
 def offered_types(form: str) -> tuple[str, ...]:
@@ -79,7 +109,7 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
                 except ValueError:
                     quality = 0.0
         media = media.strip().lower()
-        ranges.append((_ALIASES.get(media, media), quality))
+        ranges.append((_aliases(offered).get(media, media), quality))
     best, best_quality = None, 0.0
     for candidate in offered:
         quality = _quality(candidate, ranges)
@@ -105,25 +135,38 @@ def _quality(candidate: str, ranges: Sequence[tuple[str, float]]) -> float:
     return quality
 
 
+def _aliases(offered: Sequence[str]) -> dict[str, str]:
+    return _GRAPH_ALIASES if offered and offered[0] in GRAPH_TYPES else _RESULT_ALIASES
+
+
 def media_type_for_format(name: str, form: str) -> str | None:
-    """The media type a ``format`` parameter names for an answer of ``form``, or ``None`` if it fits not."""
-    media = FORMAT_NAMES.get(name.lower())
-    if form in ("CONSTRUCT", "DESCRIBE") and media in _GRAPH_FORMAT_FOR_RESULTS:
-        media = _GRAPH_FORMAT_FOR_RESULTS[media]  # format=json on a graph means JSON-LD
-    return media if media in offered_types(form) else None
-
-
-def answer_type(form: str, accept: str | None, format_name: str | None) -> str:
-    """The media type to write an answer of ``form`` in, from the ``format`` parameter or ``Accept``."""
+    """The media type a format parameter's value (a short name or a media type) names for an answer of
+    ``form``, or ``None`` if it fits not."""
+    value = name.strip().lower()
     offered = offered_types(form)
-    if format_name:
-        media = media_type_for_format(format_name, form)
-        if media is None:
+    if "/" in value:  # media types, as an Accept header lists them
+        return negotiate(value, offered) if value.strip("*/, ") else None
+    media = FORMAT_NAMES.get(value, value)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        media = _GRAPH_FORMAT_FOR_RESULTS.get(media, media)  # format=json on a graph means JSON-LD
+    return media if media in offered else None
+
+
+def answer_type(form: str, accept: str | None, format_names: Sequence[str] = ()) -> str:
+    """The media type to write an answer of ``form`` in: the one the format parameters name (SPARQLWrapper
+    sends ``format``, ``output`` and ``results``, each the same; an empty value says nothing), else the
+    one ``Accept`` ranks highest."""
+    offered = offered_types(form)
+    named = {value: media_type_for_format(value, form) for value in format_names if value.strip()}
+    if named:
+        unfit = [value for value, media in named.items() if media is None]
+        if unfit:
             raise NotAcceptableError(
-                f"A {form} answer cannot be written as format={format_name}; "
-                f"it comes as: {', '.join(offered)}."
+                f"A {form} answer cannot be written as format={unfit[0]}; it comes as: {', '.join(offered)}."
             )
-        return media
+        if len(set(named.values())) > 1:
+            raise QueryError(f"The format parameters name different formats ({', '.join(named)}); name one.")
+        return next(iter(named.values()))  # type: ignore[return-value]
     media = negotiate(accept, offered)
     if media is None:
         raise NotAcceptableError(

@@ -9,8 +9,11 @@ from typing import NoReturn
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+#: The parameters clients name the answer's format with, all with one meaning (the protocol itself leaves
+#: the format to ``Accept``): SPARQLWrapper sends all three on every request, rdflib's SERVICE ``output``.
+FORMAT_PARAMETERS = ("format", "output", "results")
 #: The protocol parameters /sparql takes; an update's parameters are refused as such.
-QUERY_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri", "format"}
+QUERY_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri", *FORMAT_PARAMETERS}
 UPDATE_PARAMETERS = {"update", "using-graph-uri", "using-named-graph-uri"}
 READ_ONLY = (
     "This server is read-only: it answers SPARQL queries and accepts no update (INSERT, DELETE, LOAD, "
@@ -50,6 +53,20 @@ async def protocol_parameters(request: Request, limit: int) -> dict[str, list[st
                 f"Unknown parameter '{name}'; the endpoint takes: {', '.join(sorted(QUERY_PARAMETERS))}.",
             )
     return params
+
+
+def format_values(params: dict[str, list[str]]) -> tuple[str, ...]:
+    """The values of the format parameters, taken out of ``params``; an unknown one is refused (400)."""
+    from .formats import FORMAT_NAMES, is_format_value
+
+    values = tuple(value for name in FORMAT_PARAMETERS for value in params.pop(name, []))
+    for value in values:
+        if value.strip() and not is_format_value(value):
+            raise HTTPException(
+                400,
+                f"Unknown format '{value}'; give a media type or one of: {', '.join(FORMAT_NAMES)}.",
+            )
+    return values
 
 
 def query_string(request: Request) -> dict[str, list[str]]:

@@ -47,9 +47,9 @@ class QueryJob:
     max_rows: int | None = None
     #: IRI prefixes a ``SERVICE`` may call; any other SERVICE is refused.
     allowed_services: tuple[str, ...] = ()
-    #: The client's ``Accept`` header, and its ``format`` parameter (which wins), for the answer's format.
+    #: The client's ``Accept`` header, and its format parameters' values (which win), for the answer's format.
     accept: str | None = None
-    format_name: str | None = None
+    format_names: tuple[str, ...] = ()
     #: Return the :class:`QueryResult` itself rather than a written answer.
     raw: bool = False
 
@@ -218,7 +218,7 @@ def run_job(store: Any, job: QueryJob) -> Answer:
     from .formats import answer_type, write_answer
 
     shape = inspect_query(job.text)
-    media_type = None if job.raw else answer_type(shape.form, job.accept, job.format_name)
+    media_type = None if job.raw else answer_type(shape.form, job.accept, job.format_names)
     # The store screens the query as on the command line: a SERVICE outside the allowed prefixes is refused.
     result = store.sparql(
         job.text, dataset=job.dataset, max_rows=job.max_rows, allowed_services=job.allowed_services
