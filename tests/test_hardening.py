@@ -517,3 +517,49 @@ def test_select_star_gives_its_columns_in_one_order_on_every_store(stores: dict[
     for kind, answer in answers.items():
         assert answer.columns == ("b", "name", "operation", "zeta"), kind
         assert answer.rows == answers["memory"].rows, kind
+
+
+@pytest.mark.parametrize(
+    "decoy",
+    [
+        'BIND("{elsewhere}> {{" AS ?decoy)',
+        "# {elsewhere}> {{\n",
+        'FILTER(?label != "SERVICE <{elsewhere}> {{ }}")',
+    ],
+    ids=["literal", "comment", "literal with service"],
+)
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_an_allowed_service_cannot_be_turned_into_a_call_elsewhere(
+    kind: str, decoy: str, sparql_endpoint: str, stores: dict[str, Store]
+) -> None:
+    """The allow-check and the call see the same address: rdflib's engine reads the address from the
+    clause's text, where a decoy could stand; such a clause is refused, and nothing reaches the decoy."""
+    listener = Listener()
+    elsewhere = f"http://127.0.0.1:{listener.port}/sparql"
+    text = (
+        f"SELECT ?label WHERE {{ SERVICE <{sparql_endpoint}> {{ <{OPERATION}> <{PREF_LABEL}> ?label "
+        f"{decoy.format(elsewhere=elsewhere)} }} }}"
+    )
+    with pytest.raises(QueryRefusedError, match="rdflib's engine would read as a call to another address"):
+        stores[kind].sparql(text, allowed_services=(sparql_endpoint,))
+    assert listener.connections == 0
+    honest = text.replace(decoy.format(elsewhere=elsewhere), "")
+    answer = stores[kind].sparql(honest, allowed_services=(sparql_endpoint,))
+    assert [str(row[0]) for row in answer] == ["Liberterra III"]
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_a_literal_cannot_send_an_allowed_service_to_another_host(
+    kind: str, stores: dict[str, Store]
+) -> None:
+    """The address rdflib's engine would call for this clause is not the allowed IRI but
+    ``http://localhost>{…"@127.0.0.1:PORT/x``; before the fix it tried to call it (and failed only
+    because the host part does not resolve). Now the clause is refused, and nothing is contacted."""
+    listener = Listener()
+    text = (
+        "SELECT * WHERE { SERVICE <http://localhost>{$s$p$o.FILTER($o!="
+        f'"@127.0.0.1:{listener.port}/x>{{")}} }}'
+    )
+    with pytest.raises(QueryRefusedError, match="rdflib's engine would read as a call to another address"):
+        stores[kind].sparql(text, allowed_services=("http://localhost",))
+    assert listener.connections == 0

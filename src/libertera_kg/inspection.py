@@ -15,6 +15,7 @@ constraints for a bound ``$this``. Parsing is rdflib's, cached by query text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -61,11 +62,17 @@ class QueryShape:
     #: Whether it is a ``SELECT *``, whose columns every store gives in alphabetical order (Oxigraph's
     #: order; rdflib's follows its hashing, and SPARQL leaves it open).
     select_star: bool = False
+    #: SERVICE IRIs whose clause rdflib's engine would read as a call to another address.
+    misread_services: tuple[str, ...] = ()
 
     @property
     def returns_graph(self) -> bool:
         """Whether the answer is triples (CONSTRUCT, DESCRIBE) rather than rows or a boolean."""
         return self.form in ("CONSTRUCT", "DESCRIBE")
+
+
+#: How rdflib's engine (``evalServiceQuery``) finds the address a SERVICE clause calls, in its text.
+_RDFLIB_SERVICE_CALL = re.compile(r"^service <(.*)>[ \n]*{(.*)}[ \n]*$", re.DOTALL | re.IGNORECASE)
 
 
 @lru_cache(maxsize=512)
@@ -74,11 +81,17 @@ def inspect_query(text: str) -> QueryShape:
     (cached: a server sees the same texts again and again)."""
     query, select_star = _parsed(text)
     services: list[str] = []
+    misread: list[str] = []
 
     def visit(node: object) -> None:
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             term = node.term
             services.append(f"?{term}" if isinstance(term, Variable) else str(term))
+            # rdflib's engine does not call the IRI it parsed: it matches a pattern against the clause's
+            # text, and a literal or comment inside the clause can make it call another address.
+            called = _RDFLIB_SERVICE_CALL.match(str(node.get("service_string") or ""))
+            if called is not None and called.group(1) != str(term):
+                misread.append(str(term))
 
     traverse(query.algebra, visitPre=visit)
     clauses = query.algebra.datasetClause or []
@@ -91,6 +104,7 @@ def inspect_query(text: str) -> QueryShape:
         dataset=dataset if clauses else None,
         services=tuple(dict.fromkeys(services)),
         select_star=select_star,
+        misread_services=tuple(misread),
     )
 
 

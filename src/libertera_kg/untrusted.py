@@ -279,6 +279,12 @@ def screen_query(text: str, *, allowed_services: tuple[str, ...] = ()) -> QueryS
                 "it calls, so it is not run."
             ) from None
         return None
+    if shape.misread_services:
+        raise QueryRefusedError(
+            f"The query's SERVICE <{shape.misread_services[0]}> clause holds text (a literal, a comment) "
+            "that rdflib's engine would read as a call to another address; it is not run. Move that text "
+            "out of the SERVICE clause."
+        )
     for service in shape.services:
         if service.startswith("?") or not service.startswith(allowed_services or ("\0",)):
             allowed = ", ".join(allowed_services) or "none"
