@@ -18,7 +18,7 @@ from libertera_kg import connect
 from libertera_kg.cli import main
 
 if TYPE_CHECKING:
-    from conftest import RunningServer
+    from conftest import Launcher, RunningServer
 
 LT = Namespace("https://w3id.org/libertera/ontology#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -485,3 +485,26 @@ def test_serve_refuses_bad_options(options: list[str], capsys: pytest.CaptureFix
         main(["serve", *options])
     assert stopped.value.code == 2
     assert options[0] in capsys.readouterr().err
+
+
+def test_beyond_loopback_the_server_needs_its_public_address(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 2  # refused before anything listens
+    err = capsys.readouterr().err
+    assert "Serving on 0.0.0.0, beyond this machine, needs --base-url" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_descriptions_name_the_configured_address_never_the_clients_host(
+    tmp_path_factory: pytest.TempPathFactory, launch: Launcher
+) -> None:
+    server = launch.ours(tmp_path_factory.mktemp("based"), "--base-url", "https://data.example.org/kg/")
+    try:
+        for path in ("sparql", ".well-known/void", "queries"):
+            answer = httpx.get(
+                server.url + path, headers={"Host": "evil.example", "Accept": "text/turtle"}, timeout=60
+            )
+            assert answer.status_code == 200, (path, answer.text)
+            assert "https://data.example.org/kg/" in answer.text, path
+            assert "evil.example" not in answer.text, path
+    finally:
+        server.stop()

@@ -194,6 +194,12 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     )
     add_service_option(serve)
     serve.add_argument(
+        "--base-url",
+        type=_http_url,
+        metavar="URL",
+        help="the public address clients reach the server at (needed beyond loopback; written into VoID)",
+    )
+    serve.add_argument(
         "--max-rows", type=_positive_int, default=10_000, help="rows an answer holds at most (default: 10000)"
     )
     serve.add_argument(

@@ -3,6 +3,7 @@
 Needs the ``server`` extra (starlette, uvicorn, jinja2): ``pip install 'libertera-kg[server]'``.
 """
 
-from .app import ServerSettings, create_app, serve
+from .app import ServerSettings, create_app
+from .launch import serve
 
 __all__ = ["ServerSettings", "create_app", "serve"]

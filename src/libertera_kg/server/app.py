@@ -36,7 +36,6 @@ from ..errors import (
     QueryRefusedError,
     QueryTimeoutError,
     ReadOnlyError,
-    ServerError,
     UnknownNameError,
     UsageError,
 )
@@ -82,6 +81,10 @@ class ServerSettings:
     #: An oxigraph store on disk (filled by ``libertera-kg load``) to serve instead of the shipped graph;
     #: the workers share it, read-only.
     store_path: Path | None = None
+    #: The public address clients reach the server at, written into VoID, the service description and
+    #: the query listings; needed when the server listens beyond loopback, where the request's ``Host``
+    #: header (which any client may set) is never written back.
+    base_url: str | None = None
 
 
 @dataclass
@@ -161,7 +164,9 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         params = await protocol_parameters(request, server.settings.max_query_bytes)
         if not params:
             if request.method == "GET":
-                return _rdf_response(request, service_description(_base(request), server.graphs))
+                return _rdf_response(
+                    request, service_description(_base(request, server.settings), server.graphs)
+                )
             raise HTTPException(
                 400, "Give a query: the 'query' parameter, or a body of type application/sparql-query."
             )
@@ -180,7 +185,7 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         return await _answer(request, server, query, dataset, formats)
 
     async def query_list(request: Request) -> Response:
-        items = [query_listing(canned, _base(request)) for canned in list_queries()]
+        items = [query_listing(canned, _base(request, server.settings)) for canned in list_queries()]
         if negotiate(request.headers.get("accept"), ("application/json", "text/html")) == "text/html":
             return templates.TemplateResponse(request, "queries.html", {"queries": items})
         return JSONResponse({"queries": items})
@@ -200,7 +205,7 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
 
     async def void(request: Request) -> Response:
         description = void_description(
-            server.void_statistics, _base(request), sorted(server.dumps), server.graphs
+            server.void_statistics, _base(request, server.settings), sorted(server.dumps), server.graphs
         )
         return _rdf_response(request, description)
 
@@ -214,7 +219,7 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         return Response(server.dumps[name], media_type=media)
 
     async def home(request: Request) -> Response:
-        items = [query_listing(canned, _base(request)) for canned in list_queries()]
+        items = [query_listing(canned, _base(request, server.settings)) for canned in list_queries()]
         return templates.TemplateResponse(
             request, "home.html", {"queries": items, "max_rows": server.settings.max_rows}
         )
@@ -352,8 +357,11 @@ def _with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-def _base(request: Request) -> str:
-    """The server's address as the client sees it, ending in '/'."""
+def _base(request: Request, settings: ServerSettings) -> str:
+    """The server's address, ending in '/': the configured ``base_url``, or, on loopback (where the only
+    clients are this machine's), the address the client used."""
+    if settings.base_url is not None:
+        return settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
     return str(request.base_url)
 
 
@@ -372,34 +380,3 @@ def _is_iri(text: str) -> bool:
 def local_href(iri: str) -> str:
     """Where a browser on this server goes for ``iri``: a path here for our IRIs, the IRI itself otherwise."""
     return "/" + iri.removeprefix(BASE) if iri.startswith(BASE) else iri
-
-
-def serve(settings: ServerSettings) -> None:
-    """Run the server with uvicorn until interrupted; an address in use is reported before anything loads."""
-    import socket
-
-    import uvicorn
-
-    try:
-        with socket.create_server((settings.host, settings.port)):
-            pass
-    except OSError as exc:
-        raise ServerError(
-            f"Cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}. "
-            "Choose another --port or --host, or stop the program using it."
-        ) from None
-    if settings.store_path is not None:
-        from ..disk_store import open_read_only
-
-        open_read_only(settings.store_path)  # a folder that holds no usable store is reported now
-    address = f"http://{settings.host}:{settings.port}/"
-    print(f"serving on {address} (SPARQL endpoint: {address}sparql); stop with Ctrl-C", flush=True)
-
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-    )
