@@ -143,3 +143,30 @@ def test_format_parameters_that_disagree_or_are_unknown_are_refused(server: Runn
     unknown = httpx.get(url, params={"query": SELECT, "output": "yaml"}, timeout=60)
     assert unknown.status_code == 400
     assert "Unknown format 'yaml'" in unknown.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"query": SELECT, "default-graph-uri": "http://127.0.0.1:9/elsewhere"},
+        {"query": SELECT, "named-graph-uri": "http://127.0.0.1:9/elsewhere"},
+        {"query": SELECT.replace("WHERE", "FROM <http://127.0.0.1:9/elsewhere> WHERE")},
+    ],
+    ids=["default-graph-uri", "named-graph-uri", "FROM"],
+)
+def test_a_graph_the_store_does_not_hold_gets_400_and_leaves_no_trace(
+    server: RunningServer, params: dict[str, str]
+) -> None:
+    """The protocol lets a service that loads no graph from elsewhere answer 400; both stores do, and no
+    request leaves an empty graph behind for later answers to see."""
+    import httpx
+
+    graphs = {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g {} } ORDER BY ?g", "format": "csv"}
+    url = server.url + "sparql"
+    before = httpx.get(url, params=graphs, timeout=60).text
+    for _ in range(10):  # each worker meets some of them
+        answer = httpx.get(url, params=params, timeout=60)
+        assert answer.status_code == 400, answer.text
+        assert "http://127.0.0.1:9/elsewhere" in answer.text
+        assert "does not hold" in answer.text
+    assert httpx.get(url, params=graphs, timeout=60).text == before

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         ResourceError,
         ServerError,
         ToolError,
+        UnknownGraphError,
         UnknownNameError,
         UsageError,
     )
@@ -104,6 +105,7 @@ _WHERE = {
     "QueryError": "errors",
     "QueryParameterError": "errors",
     "QueryRefusedError": "errors",
+    "UnknownGraphError": "errors",
     "QueryResult": "results",
     "QueryTimeoutError": "errors",
     "ReadOnlyError": "errors",
@@ -167,6 +169,7 @@ __all__ = [
     "ServerError",
     "Store",
     "ToolError",
+    "UnknownGraphError",
     "UnknownNameError",
     "UsageError",
     "ValidationReport",

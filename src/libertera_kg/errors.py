@@ -9,7 +9,8 @@
     ├── OutputError                a file or folder cannot be written (nothing partial is left)
     ├── QueryError                 a store cannot run a query (invalid SPARQL, an engine's error)
     │   ├── ReadOnlyError          an update sent where only queries are accepted
-    │   ├── QueryRefusedError      a query that policy refuses (SERVICE not allowed, unknown graph)
+    │   ├── QueryRefusedError      a query that policy refuses (a SERVICE not allowed)
+    │   │   └── UnknownGraphError  it names a graph the store does not hold (graphs are never fetched)
     │   ├── QueryTimeoutError      a query stopped at its time limit
     │   └── NotAcceptableError     the client accepts none of the answer's formats
     ├── EndpointError              a remote SPARQL endpoint or graph store fails or cannot be reached
@@ -84,6 +85,12 @@ class ReadOnlyError(QueryError):
 
 class QueryRefusedError(QueryError):
     """A valid query that policy refuses: a SERVICE not allowed, a graph the store does not hold."""
+
+
+class UnknownGraphError(QueryRefusedError):
+    """A query (``FROM``, ``FROM NAMED``) or protocol request names a graph the store does not hold; such a
+    graph is never fetched. The server answers 400, as the SPARQL protocol lets a service that loads no
+    graphs from elsewhere."""
 
 
 class QueryTimeoutError(QueryError):

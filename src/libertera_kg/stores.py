@@ -30,8 +30,8 @@ from .errors import (
     EndpointError,
     MissingDependencyError,
     QueryError,
-    QueryRefusedError,
     ReadOnlyError,
+    UnknownGraphError,
     UnknownNameError,
     UsageError,
 )
@@ -119,7 +119,7 @@ class Store(ABC):
         and Oxigraph would answer as if it were empty; every store refuses it alike."""
         for graph in (*chosen.default_graphs, *chosen.named_graphs):
             if self.holds_graph(graph) is False:
-                raise QueryRefusedError(
+                raise UnknownGraphError(
                     f"{label} names the graph <{graph}>, which this store does not hold; "
                     "graphs are never fetched from the web."
                 )

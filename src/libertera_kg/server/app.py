@@ -36,6 +36,7 @@ from ..errors import (
     QueryRefusedError,
     QueryTimeoutError,
     ReadOnlyError,
+    UnknownGraphError,
     UnknownNameError,
     UsageError,
 )
@@ -321,6 +322,8 @@ async def _answer(
 
 def _status(exc: LiberteraError) -> int:
     """The HTTP status of an error a query met."""
+    if isinstance(exc, UnknownGraphError):
+        return 400  # the protocol's answer for a dataset a service will not load
     if isinstance(exc, ReadOnlyError | QueryRefusedError):
         return 403
     if isinstance(exc, NotAcceptableError):

@@ -24,6 +24,7 @@ from ..errors import (
     QueryTimeoutError,
     ReadOnlyError,
     ServerError,
+    UnknownGraphError,
 )
 from ..inspection import QueryDataset, inspect_query
 from ..results import QueryResult
@@ -31,7 +32,14 @@ from ..results import QueryResult
 #: The errors a worker reports, by class name; any other is a QueryError.
 _ERRORS: dict[str, type[QueryError]] = {
     cls.__name__: cls
-    for cls in (QueryError, QueryRefusedError, QueryTimeoutError, ReadOnlyError, NotAcceptableError)
+    for cls in (
+        QueryError,
+        QueryRefusedError,
+        UnknownGraphError,
+        QueryTimeoutError,
+        ReadOnlyError,
+        NotAcceptableError,
+    )
 }
 
 #: How long a new worker may take to load the store before the server gives up on it, in seconds.
