@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from libertera_kg import connect, list_queries
 
 if TYPE_CHECKING:
-    from conftest import RunningServer
+    from conftest import Launcher, RunningServer
 
 RESULTS_JSON = "application/sparql-results+json"
 CASES = "SELECT ?case WHERE { ?case a <https://w3id.org/libertera/ontology#Case> }"
@@ -145,3 +145,27 @@ def test_random_parameters_never_cause_a_server_error(
     )
     assert answer.status_code in (200, 400, 406), f"{answer.status_code}: {answer.text[:300]}"
     assert answer.text
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_a_query_past_the_memory_limit_gets_503_and_the_server_goes_on(
+    store: str, tmp_path_factory: pytest.TempPathFactory, launch: Launcher
+) -> None:
+    """An ORDER BY over a cross product grew a worker by 1.5 GB a second, bounded only by the time limit;
+    now the worker's memory is capped, and the query is answered as one past its time."""
+    server = launch.ours(
+        tmp_path_factory.mktemp(f"memory-{store}"), "--store", store, "--max-memory", "400", "--timeout", "60"
+    )
+    try:
+        url = server.url + "sparql"
+        greedy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d ?f ?c"
+        answer = httpx.post(url, data={"query": greedy}, timeout=120)
+        assert answer.status_code == 503, answer.text
+        assert "more memory than the limit of 400 MB" in answer.text
+        for _ in range(4):  # every worker, fresh or not, still answers
+            assert httpx.get(url, params={"query": "ASK {}"}, timeout=60).json() == {
+                "head": {},
+                "boolean": True,
+            }
+    finally:
+        server.stop()

@@ -209,6 +209,13 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         help="largest query accepted (default: 100000)",
     )
     serve.add_argument("--workers", type=_positive_int, default=2, help="query worker processes (default: 2)")
+    serve.add_argument(
+        "--max-memory",
+        type=_positive_int,
+        default=2048,
+        metavar="MB",
+        help="memory a query worker may use, its store included; more gets 503 (default: 2048)",
+    )
 
     load = commands.add_parser(
         "load", help="load RDF files into the oxigraph store on disk (streaming, with a progress bar)"

@@ -265,6 +265,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         store_path=Path(args.store_path) if args.store_path else None,
         base_url=args.base_url,
+        max_memory_mb=args.max_memory,
     )
     if settings.store_path is not None and settings.store != "oxigraph":
         raise UsageError("Only the oxigraph store can live on disk: give --store oxigraph with --store-path.")

@@ -12,6 +12,7 @@
     │   ├── QueryRefusedError      a query that policy refuses (a SERVICE not allowed)
     │   │   └── UnknownGraphError  it names a graph the store does not hold (graphs are never fetched)
     │   ├── QueryTimeoutError      a query stopped at its time limit
+    │   ├── QueryMemoryError       a query stopped at a worker's memory limit
     │   └── NotAcceptableError     the client accepts none of the answer's formats
     ├── EndpointError              a remote SPARQL endpoint or graph store fails or cannot be reached
     ├── ToolError                  a library we hand our files to (pySHACL, pyLODE) fails on them
@@ -95,6 +96,10 @@ class UnknownGraphError(QueryRefusedError):
 
 class QueryTimeoutError(QueryError):
     """A query ran past its time limit and was stopped."""
+
+
+class QueryMemoryError(QueryError):
+    """A query needed more memory than a server's worker may use, and was stopped with its worker."""
 
 
 class NotAcceptableError(QueryError):

@@ -171,6 +171,8 @@ class MemoryStore(Store):
             variables = list(answer["vars_"])
             bindings, truncated = capped(answer["bindings"], max_rows)
             rows = [tuple(b.get(v) for v in variables) for b in bindings]
+        except MemoryError:  # not the query's fault alone: whoever caps the memory says what to do
+            raise
         except Exception as exc:  # rdflib raises assorted errors while evaluating
             raise QueryError(f"{label} cannot run on rdflib: {first_line(exc)}") from exc
         return result_from_any([str(v) for v in variables], rows, truncated=truncated)

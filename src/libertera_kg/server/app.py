@@ -33,6 +33,7 @@ from ..errors import (
     LiberteraError,
     NotAcceptableError,
     QueryError,
+    QueryMemoryError,
     QueryRefusedError,
     QueryTimeoutError,
     ReadOnlyError,
@@ -79,6 +80,8 @@ class ServerSettings:
     max_query_bytes: int = 100_000
     #: Worker processes, each with its own copy of the store.
     workers: int = 2
+    #: Megabytes of data a worker may hold (its store and a query's work); a query needing more gets 503.
+    max_memory_mb: int = 2048
     #: An oxigraph store on disk (filled by ``libertera-kg load``) to serve instead of the shipped graph;
     #: the workers share it, read-only.
     store_path: Path | None = None
@@ -128,7 +131,11 @@ class _Server:
             )
             data = self.dumps["libertera.nq"]
         self.pool = WorkerPool(
-            self.settings.store, data, size=self.settings.workers, timeout=self.settings.timeout
+            self.settings.store,
+            data,
+            size=self.settings.workers,
+            timeout=self.settings.timeout,
+            max_memory=self.settings.max_memory_mb * 2**20,
         )
         await self.pool.start()
         labels = await self.run(QueryJob(shipped_query("lookups/property-labels.rq"), raw=True))
@@ -328,7 +335,7 @@ def _status(exc: LiberteraError) -> int:
         return 403
     if isinstance(exc, NotAcceptableError):
         return 406
-    if isinstance(exc, QueryTimeoutError):
+    if isinstance(exc, QueryTimeoutError | QueryMemoryError):
         return 503
     if isinstance(exc, QueryError | InputError | UsageError):
         return 400

@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import multiprocessing.connection
 import os
+import resource
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from ..errors import (
     LiberteraError,
     NotAcceptableError,
     QueryError,
+    QueryMemoryError,
     QueryRefusedError,
     QueryTimeoutError,
     ReadOnlyError,
@@ -37,6 +39,7 @@ _ERRORS: dict[str, type[QueryError]] = {
         QueryRefusedError,
         UnknownGraphError,
         QueryTimeoutError,
+        QueryMemoryError,
         ReadOnlyError,
         NotAcceptableError,
     )
@@ -86,11 +89,21 @@ class WorkerPool:
     """``size`` worker processes, each with the store (``memory`` or ``oxigraph``) loaded from N-Quads, or
     each opening the same oxigraph store on disk, read-only, when ``data`` is its folder."""
 
-    def __init__(self, store_kind: str, data: bytes | Path, *, size: int = 2, timeout: float = 30.0):
+    def __init__(
+        self,
+        store_kind: str,
+        data: bytes | Path,
+        *,
+        size: int = 2,
+        timeout: float = 30.0,
+        max_memory: int | None = None,
+    ):
         self.store_kind = store_kind
         self.data = data
         self.size = size
         self.timeout = timeout
+        #: Bytes of data (heap and private mappings) a worker may hold; a query needing more is stopped.
+        self.max_memory = max_memory
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: list[_Worker] = []
@@ -112,14 +125,25 @@ class WorkerPool:
         except QueryTimeoutError:
             self._replace(worker)
             raise
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError, BrokenPipeError):  # the engine aborted, as Oxigraph does out of memory
             self._replace(worker)
-            raise QueryError("The query stopped the process that ran it (out of memory?).") from None
-        self._idle.put_nowait(worker)
+            raise QueryMemoryError(self._memory_message()) from None
         if isinstance(reply, Answer):
+            self._idle.put_nowait(worker)
             return reply
         kind, message = reply
+        if kind == "QueryMemoryError":  # its heap may be left in pieces: a fresh worker takes its place
+            self._replace(worker)
+            raise QueryMemoryError(self._memory_message())
+        self._idle.put_nowait(worker)
         raise _ERRORS.get(kind, QueryError)(message)
+
+    def _memory_message(self) -> str:
+        limit = f"the limit of {self.max_memory // 2**20:,} MB" if self.max_memory else "the memory there is"
+        return (
+            f"The query needed more memory than {limit} a query worker may use, and was stopped. Make it "
+            "more selective (a LIMIT, fewer unbound patterns, no ORDER BY over a large join) or ask for less."
+        )
 
     def close(self) -> None:
         """Stop every worker."""
@@ -175,21 +199,43 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(child, self.store_kind, self.data), name="libertera-kg-query", daemon=True
+            target=_serve,
+            args=(child, self.store_kind, self.data, self.max_memory),
+            name="libertera-kg-query",
+            daemon=True,
         )
         process.start()
         child.close()
-        if not parent.poll(_START_TIMEOUT) or parent.recv() != "ready":
+        if not parent.poll(_START_TIMEOUT):
             process.kill()
             raise ServerError(f"A query worker did not start within {_START_TIMEOUT} seconds.")
+        started = parent.recv()
+        if started != "ready":
+            process.kill()
+            raise ServerError(str(started))
         worker = _Worker(process, parent)
         self._workers.append(worker)
         return worker
 
 
-def _serve(connection: multiprocessing.connection.Connection, store_kind: str, data: bytes | Path) -> None:
-    """A worker's life: load the store, then answer jobs until the connection closes."""
+def _serve(
+    connection: multiprocessing.connection.Connection,
+    store_kind: str,
+    data: bytes | Path,
+    max_memory: int | None,
+) -> None:
+    """A worker's life: load the store, cap its memory, then answer jobs until the connection closes."""
     store = _open_store(store_kind, data)
+    if max_memory is not None:
+        held = _data_bytes()
+        if held >= max_memory:
+            connection.send(
+                f"The store needs {held // 2**20:,} MB in each query worker, more than --max-memory "
+                f"{max_memory // 2**20:,}; give more."
+            )
+            return
+        # Counts the heap and private mappings (Linux 4.7 on), not the store's files mapped from disk.
+        resource.setrlimit(resource.RLIMIT_DATA, (max_memory, max_memory))
     connection.send("ready")
     while True:
         try:
@@ -198,11 +244,21 @@ def _serve(connection: multiprocessing.connection.Connection, store_kind: str, d
             return
         try:
             reply: Answer | tuple[str, str] = run_job(store, job)
+        except MemoryError:
+            reply = ("QueryMemoryError", "")
         except LiberteraError as exc:  # sent as (kind, message): not every error class can be pickled
             reply = (type(exc).__name__, str(exc))
         except Exception as exc:  # an engine's own error while evaluating: report it, keep serving
             reply = ("QueryError", f"The query failed while running: {' '.join(str(exc).split())[:500]}")
         connection.send(reply)
+
+
+def _data_bytes() -> int:
+    """The bytes of data (heap and private mappings) this process holds now, as RLIMIT_DATA counts them."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmData:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def _open_store(store_kind: str, data: bytes | Path) -> Any:
