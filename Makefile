@@ -7,12 +7,16 @@ BIN := $(VENV)/bin
 # Everything the installed package is built from: a change to any of these triggers a reinstall.
 PACKAGE_FILES := pyproject.toml README.md $(shell find src ontology data queries -type f -not -name '*.pyc' 2>/dev/null)
 
+# The SPARQL clients the tests drive through Node (Comunica), installed from their lock file when npm is
+# here (.ci/run installs Node where it is missing); without npm those tests are skipped, saying why.
+CLIENTS := $(if $(shell command -v npm 2>/dev/null),tests/clients/node_modules/.installed)
+
 .PHONY: run test lint docs bench clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/libertera-kg build
 
-test: lint
+test: lint $(CLIENTS)
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
@@ -48,5 +52,9 @@ $(VENV)/.installed-test: $(BIN)/python $(PACKAGE_FILES)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps .
 	touch $@ $(VENV)/.installed-run
 
+tests/clients/node_modules/.installed: tests/clients/package.json tests/clients/package-lock.json
+	npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .mypy_cache tests/clients/node_modules
