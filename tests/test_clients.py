@@ -1,11 +1,12 @@
 """Real SPARQL clients, each with its default settings, against our server on both stores: SPARQLWrapper
-(every return format, GET and POST), rdflib's SPARQLStore, SERVICE from rdflib and Oxigraph, curl, and
-our own endpoint store."""
+(every return format, GET and POST), rdflib's SPARQLStore, SERVICE from rdflib and Oxigraph (library and
+server), Comunica, curl, and our own endpoint store."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -16,7 +17,7 @@ from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE,
 from libertera_kg import Store, connect, list_queries
 
 if TYPE_CHECKING:
-    from conftest import RunningServer
+    from conftest import Launcher, RunningServer
 
 OPERATION = "https://w3id.org/libertera/id/operation/liberterra-iii"
 SELECT = f"SELECT ?label WHERE {{ <{OPERATION}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }}"
@@ -170,3 +171,71 @@ def test_a_graph_the_store_does_not_hold_gets_400_and_leaves_no_trace(
         assert "http://127.0.0.1:9/elsewhere" in answer.text
         assert "does not hold" in answer.text
     assert httpx.get(url, params=graphs, timeout=60).text == before
+
+
+def test_the_oxigraph_server_calls_our_endpoint_through_service(
+    server: RunningServer, tmp_path_factory: pytest.TempPathFactory, launch: Launcher
+) -> None:
+    """``oxigraph serve`` federating into us with its defaults (only an Accept header)."""
+    import httpx
+
+    base, process = launch.empty_oxigraph(tmp_path_factory.mktemp("federating-oxigraph"))
+    try:
+        service = f"SELECT ?label WHERE {{ SERVICE <{server.url}sparql> {{ {SELECT.split('{', 1)[1]} }}"
+        answer = httpx.post(
+            base + "query",
+            data={"query": service},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text
+        assert [row["label"]["value"] for row in answer.json()["results"]["bindings"]] == ["Liberterra III"]
+    finally:
+        launch.stop(process)
+
+
+COMUNICA = Path(__file__).parent / "clients" / "node_modules" / ".bin" / "comunica-sparql"
+
+
+@pytest.mark.skipif(
+    not COMUNICA.exists(), reason="Comunica is not installed (make test installs it where npm is)"
+)
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [(SELECT, '"value":"Liberterra III"'), (ASK, "true"), (CONSTRUCT, '"Liberterra III"@en')],
+    ids=["select", "ask", "construct"],
+)
+def test_comunica_queries_our_endpoint(server: RunningServer, query: str, expected: str) -> None:
+    """Comunica 4 with its defaults (it asks for SPARQL Results JSON or XML, and Turtle or N-Triples)."""
+    output = "application/sparql-results+json" if query == SELECT else None
+    done = subprocess.run(
+        [str(COMUNICA), f"sparql@{server.url}sparql", query, *(["-t", output] if output else [])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout
+
+
+def test_relative_iris_resolve_against_the_endpoint_address(server: RunningServer) -> None:
+    """As ``oxigraph serve`` does, and the W3C protocol tests ask: a CONSTRUCT with relative IRIs failed
+    on the oxigraph store, which had no base to resolve them against."""
+    import httpx
+
+    def constructed(query: str) -> str:
+        answer = httpx.get(
+            server.url + "sparql",
+            params={"query": query},
+            headers={"Accept": "application/n-triples"},
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.text.strip()
+
+    assert (
+        constructed("CONSTRUCT { <a> <b> <c> } WHERE {}")
+        == f"<{server.url}a> <{server.url}b> <{server.url}c> ."
+    )
+    own = constructed("BASE <https://example.org/x/> CONSTRUCT { <a> <b> <c> } WHERE {}")
+    assert own == "<https://example.org/x/a> <https://example.org/x/b> <https://example.org/x/c> ."

@@ -108,18 +108,19 @@ def inspect_query(text: str) -> QueryShape:
     )
 
 
-def parse_query(text: str) -> Query:
-    """``text`` parsed and translated to rdflib's algebra (cached: the same text parses once)."""
-    return _parsed(text)[0]
+def parse_query(text: str, base_iri: str | None = None) -> Query:
+    """``text`` parsed and translated to rdflib's algebra, its relative IRIs resolved against ``base_iri``
+    (cached: the same text parses once)."""
+    return _parsed(text, base_iri)[0]
 
 
 @lru_cache(maxsize=512)
-def _parsed(text: str) -> tuple[Query, bool]:
+def _parsed(text: str, base_iri: str | None = None) -> tuple[Query, bool]:
     """``text`` in rdflib's algebra, and whether it is a ``SELECT *`` (which the algebra no longer says)."""
     try:
         tree = parseQuery(text)
         select_star = tree[1].name == "SelectQuery" and not tree[1].projection
-        return translateQuery(tree), select_star
+        return translateQuery(tree, base=base_iri), select_star
     except Exception as exc:  # pyparsing, rdflib and recursion errors all mean "not a query we can read"
         refuse_update(text)
         raise QueryError(f"The query is not valid SPARQL 1.1: {_parser_message(exc)}") from exc

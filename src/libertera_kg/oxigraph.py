@@ -15,10 +15,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError
-from .inspection import QueryDataset, refuse_update
+from .inspection import refuse_update
 from .resources import shipped_query
 from .results import QueryResult, result_from_any
-from .stores import Store, capped, first_line
+from .stores import QueryRun, Store, capped, first_line
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -47,36 +47,34 @@ class OxigraphStore(Store):
         except ValueError:  # not an IRI Oxigraph accepts, so no graph of that name
             return False
 
-    def _run(
-        self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
-    ) -> QueryResult:
+    def _run(self, text: str, run: QueryRun) -> QueryResult:
         import pyoxigraph as ox
 
         options: dict[str, Any] = {}
-        if dataset is not None:
+        if run.dataset is not None:
             options = {
-                "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs],
-                "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs],
+                "default_graph": [ox.NamedNode(g) for g in run.dataset.default_graphs],
+                "named_graphs": [ox.NamedNode(g) for g in run.dataset.named_graphs],
             }
         try:
-            result = self.store.query(text, **options)
+            result = self.store.query(text, base_iri=run.base_iri, **options)
             if isinstance(result, ox.QueryBoolean):
                 return result_from_any(("ask",), [(Literal(bool(result)),)])
             convert = OxigraphTerms()
             if isinstance(result, ox.QueryTriples):
                 triples, truncated = capped(
                     sorted(tuple(convert(t) for t in (q.subject, q.predicate, q.object)) for q in result),
-                    max_rows,
+                    run.max_rows,
                 )
                 return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
             columns = [v.value for v in result.variables]
-            solutions, truncated = capped(result, max_rows)
+            solutions, truncated = capped(result, run.max_rows)
             rows = [tuple(convert(solution[c]) for c in columns) for solution in solutions]
         except SyntaxError as exc:
             refuse_update(text)
             raise QueryError(f"The query is not valid SPARQL 1.1: {first_line(exc)}") from exc
         except (ValueError, OSError, RuntimeError) as exc:
-            raise QueryError(f"{label} cannot run on pyoxigraph: {first_line(exc)}") from exc
+            raise QueryError(f"{run.label} cannot run on pyoxigraph: {first_line(exc)}") from exc
         return result_from_any(columns, rows, truncated=truncated)
 
 

@@ -19,6 +19,7 @@ import importlib.util
 import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,17 @@ if TYPE_CHECKING:
 STORE_KINDS = ("memory", "oxigraph")
 
 
+@dataclass(frozen=True)
+class QueryRun:
+    """What a store's engine needs besides the text: the query's name in messages, the graphs it runs on,
+    the rows to keep at most, and the IRI its relative IRIs resolve against."""
+
+    label: str
+    dataset: QueryDataset | None = None
+    max_rows: int | None = None
+    base_iri: str | None = None
+
+
 class Store(ABC):
     """A SPARQL store holding the knowledge graph: run canned queries by name, or any query."""
 
@@ -68,6 +80,7 @@ class Store(ABC):
         dataset: QueryDataset | None = None,
         max_rows: int | None = None,
         allowed_services: tuple[str, ...] = (),
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run any SPARQL 1.1 query: SELECT rows, ASK as one ``ask`` column, CONSTRUCT/DESCRIBE as triples.
 
@@ -75,7 +88,8 @@ class Store(ABC):
         protocol's ``default-graph-uri`` and ``named-graph-uri`` do); a graph the store does not hold is
         refused, never fetched. ``max_rows`` keeps the first rows (or triples) and marks the result
         ``truncated`` when there were more. A ``SERVICE`` is refused unless its IRI starts with one of
-        ``allowed_services``.
+        ``allowed_services``. Relative IRIs resolve against ``base_iri`` (a server's endpoint address)
+        unless the query declares its own ``BASE``; a remote endpoint resolves them against its own.
         """
         return self._answer(
             text,
@@ -83,6 +97,7 @@ class Store(ABC):
             dataset=dataset,
             max_rows=max_rows,
             allowed_services=allowed_services,
+            base_iri=base_iri,
         )
 
     def _answer(
@@ -93,6 +108,7 @@ class Store(ABC):
         dataset: QueryDataset | None = None,
         max_rows: int | None = None,
         allowed_services: tuple[str, ...] = (),
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Screen the query (:func:`~libertera_kg.untrusted.screen_query`), check the graphs it names,
         run it, and give a ``SELECT *``'s columns in alphabetical order: the same answer on every store."""
@@ -100,7 +116,7 @@ class Store(ABC):
         chosen = dataset or (shape.dataset if shape else None)
         if chosen is not None:
             self._refuse_graphs_not_held(chosen, label)
-        result = self._run(text, label=label, dataset=chosen, max_rows=max_rows)
+        result = self._run(text, QueryRun(label, chosen, max_rows, base_iri))
         if shape is not None and shape.select_star and list(result.columns) != sorted(result.columns):
             order = sorted(range(len(result.columns)), key=lambda i: result.columns[i])
             result = QueryResult(
@@ -135,9 +151,7 @@ class Store(ABC):
         return self._property_labels
 
     @abstractmethod
-    def _run(
-        self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
-    ) -> QueryResult: ...
+    def _run(self, text: str, run: QueryRun) -> QueryResult: ...
 
 
 class MemoryStore(Store):
@@ -153,28 +167,26 @@ class MemoryStore(Store):
         # A view on the same triples whose default graph is the union of the named graphs, as on oxigraph.
         self.dataset = Dataset(store=dataset.store, default_union=True)
 
-    def _run(
-        self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
-    ) -> QueryResult:
+    def _run(self, text: str, run: QueryRun) -> QueryResult:
         from rdflib.plugins.sparql.evaluate import evalQuery
 
-        query = parse_query(text)  # "The query is not valid SPARQL 1.1: …" when it is not
-        if dataset is not None:
-            query = on_dataset(query, dataset)
+        query = parse_query(text, run.base_iri)  # "The query is not valid SPARQL 1.1: …" when it is not
+        if run.dataset is not None:
+            query = on_dataset(query, run.dataset)
         try:
             answer = evalQuery(self.dataset, query, {})
             if answer["type_"] == "ASK":
                 return result_from_any(("ask",), [(Literal(bool(answer["askAnswer"])),)])
             if answer["type_"] in ("CONSTRUCT", "DESCRIBE"):
-                triples, truncated = capped(sorted(answer["graph"]), max_rows)
+                triples, truncated = capped(sorted(answer["graph"]), run.max_rows)
                 return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
             variables = list(answer["vars_"])
-            bindings, truncated = capped(answer["bindings"], max_rows)
+            bindings, truncated = capped(answer["bindings"], run.max_rows)
             rows = [tuple(b.get(v) for v in variables) for b in bindings]
         except MemoryError:  # not the query's fault alone: whoever caps the memory says what to do
             raise
         except Exception as exc:  # rdflib raises assorted errors while evaluating
-            raise QueryError(f"{label} cannot run on rdflib: {first_line(exc)}") from exc
+            raise QueryError(f"{run.label} cannot run on rdflib: {first_line(exc)}") from exc
         return result_from_any([str(v) for v in variables], rows, truncated=truncated)
 
     def holds_graph(self, name: str) -> bool:
@@ -200,9 +212,7 @@ class EndpointStore(Store):
         self.url = http_url(url)
         self.timeout = timeout
 
-    def _run(
-        self, text: str, *, label: str, dataset: QueryDataset | None = None, max_rows: int | None = None
-    ) -> QueryResult:
+    def _run(self, text: str, run: QueryRun) -> QueryResult:
         from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -223,9 +233,9 @@ class EndpointStore(Store):
                 ) from None
         # Sent again as protocol parameters, which mean the same: Oxigraph's server, asked for the union
         # default graph, otherwise ignores a query's FROM.
-        for graph in dataset.default_graphs if dataset else ():
+        for graph in run.dataset.default_graphs if run.dataset else ():
             client.addDefaultGraph(graph)
-        for graph in dataset.named_graphs if dataset else ():
+        for graph in run.dataset.named_graphs if run.dataset else ():
             client.addNamedGraph(graph)
         try:
             is_graph = client.queryType in ("CONSTRUCT", "DESCRIBE")
@@ -233,18 +243,19 @@ class EndpointStore(Store):
             answer: Any = client.queryAndConvert()
         except QueryBadFormed as exc:  # the endpoint answered 400: the query, not the endpoint, is at fault
             raise QueryError(
-                f"{label} cannot run: the endpoint {self.url} says it is not valid SPARQL ({first_line(exc)})"
+                f"{run.label} cannot run: the endpoint {self.url} says it is not valid SPARQL "
+                f"({first_line(exc)})"
             ) from exc
         except Exception as exc:  # SPARQLWrapper passes on urllib's and its own errors
-            raise EndpointError(f"{label} failed at the endpoint {self.url}: {first_line(exc)}") from exc
+            raise EndpointError(f"{run.label} failed at the endpoint {self.url}: {first_line(exc)}") from exc
         if is_graph:
             received = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
-            triples, truncated = capped(sorted(received), max_rows)
+            triples, truncated = capped(sorted(received), run.max_rows)
             return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
         if "boolean" in answer:
             return result_from_any(("ask",), [(Literal(bool(answer["boolean"])),)])
         columns = list(answer["head"]["vars"])
-        bindings, truncated = capped(answer["results"]["bindings"], max_rows)
+        bindings, truncated = capped(answer["results"]["bindings"], run.max_rows)
         rows = [tuple(_from_json(b[c]) if c in b else None for c in columns) for b in bindings]
         return result_from_any(columns, rows, truncated=truncated)
 

@@ -319,6 +319,7 @@ async def _answer(
         allowed_services=server.settings.allowed_services,
         accept=request.headers.get("accept"),
         format_names=formats,
+        base_iri=_base(request, server.settings) + "sparql",
     )
     answer = await server.run(job)
     headers = {"Vary": "Accept"}

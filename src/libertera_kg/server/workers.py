@@ -63,6 +63,8 @@ class QueryJob:
     format_names: tuple[str, ...] = ()
     #: Return the :class:`QueryResult` itself rather than a written answer.
     raw: bool = False
+    #: The endpoint's address, which relative IRIs in the query resolve against.
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -285,7 +287,11 @@ def run_job(store: Any, job: QueryJob) -> Answer:
     media_type = None if job.raw else answer_type(shape.form, job.accept, job.format_names)
     # The store screens the query as on the command line: a SERVICE outside the allowed prefixes is refused.
     result = store.sparql(
-        job.text, dataset=job.dataset, max_rows=job.max_rows, allowed_services=job.allowed_services
+        job.text,
+        dataset=job.dataset,
+        max_rows=job.max_rows,
+        allowed_services=job.allowed_services,
+        base_iri=job.base_iri,
     )
     if media_type is None:
         return Answer(shape.form, result=result, count=len(result), truncated=result.truncated)
