@@ -27,6 +27,7 @@ lint: $(VENV)/.installed-test
 # Benchmarks print ratios against a named baseline; they are not part of the test suite (see bench/README.md).
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/server_startup.py
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/views.py
 	$(BIN)/python bench/endpoint.py
