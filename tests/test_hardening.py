@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +17,6 @@ import pytest
 
 from libertera_kg import QueryRefusedError, Store, load_into_store
 from libertera_kg.cli import main
-from libertera_kg.disk_store import open_read_only
-from libertera_kg.oxigraph import named_graphs_nquads
-from libertera_kg.synth import write_synthetic
 from libertera_kg.untrusted import MAX_LINE_BYTES, screen_rdf_file
 
 COMMAND = str(Path(sys.executable).parent / "libertera-kg")
@@ -385,57 +379,6 @@ def test_a_closed_pipe_ends_the_command_quietly(command: list[str]) -> None:
     reader.wait(timeout=120)
     assert err == b""
     assert reader.returncode == 141, "128 + SIGPIPE"
-
-
-def stored_quads(location: Path) -> list[bytes]:
-    """The named graphs of the store on disk at ``location`` as sorted N-Quads lines, blank nodes
-    unnamed (a load gives each blank node a new name)."""
-    text = named_graphs_nquads(open_read_only(location).store)
-    return sorted(re.sub(rb"_:[A-Za-z0-9]+", b"_:b", text).splitlines())
-
-
-def test_ctrl_c_at_any_moment_of_a_load_leaves_the_store_as_it_was_or_says_it_loaded(tmp_path: Path) -> None:
-    """SIGINT sent at several moments of ``load`` (checking the file, copying the store, writing, near
-    the end): either the command says nothing was loaded and the store is exactly as before, or it loaded
-    the whole file and says so."""
-    data = tmp_path / "synthetic.nq"
-    write_synthetic(100, 3, data)
-    store, pristine, timed = tmp_path / "store", tmp_path / "pristine", tmp_path / "timed"
-    load_into_store(store, [], progress=False)
-    shutil.copytree(store, pristine)
-    shutil.copytree(store, timed)
-    before = stored_quads(store)
-    started = time.monotonic()  # the same load, whole, to know when its moments come
-    subprocess.run([COMMAND, "load", str(data), "--store-path", str(timed)], check=True, capture_output=True)
-    whole = time.monotonic() - started
-    after = stored_quads(timed)
-    assert after != before
-    outcomes = []
-    for fraction in (0.35, 0.5, 0.65, 0.8, 0.9, 0.97):
-        process = subprocess.Popen(
-            [COMMAND, "load", str(data), "--store-path", str(store)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        time.sleep(whole * fraction)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=300)
-        outcomes.append(process.returncode)
-        if process.returncode == 130:
-            assert err.decode() in (
-                f"libertera-kg: interrupted; nothing was loaded, the store at {store} is as it was\n",
-                "libertera-kg: interrupted\n",  # still starting: nothing was opened yet
-            )
-            assert out == b""
-            assert stored_quads(store) == before
-        else:
-            assert process.returncode == 0, err
-            assert out.decode().startswith(f"loaded {data}: ")
-            assert stored_quads(store) == after
-            shutil.rmtree(store)
-            shutil.copytree(pristine, store)
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["pristine", "store", "synthetic.nq", "timed"]
-    assert 130 in outcomes, f"no interrupt landed during the load: {outcomes}"
 
 
 class Listener:

@@ -14,12 +14,14 @@ JSON-LD keep their graph names; a file of triples becomes the named graph ``grap
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import re
 import shutil
 import signal
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,23 +134,30 @@ def load_into_store(
             plan.append((path, fmt, target))
     except KeyboardInterrupt:
         raise LoadInterrupted(_UNCHANGED.format(location=location)) from None
-    loaded = []
     with _staged_copy(ox, location) as staging:
         store = ox.Store(str(staging))
-        for path, fmt, target in plan:
-            counter = _Counter()
-            with path.open("rb") as raw, _bar(path, progress) as bar:
-                quads = ox.parse(
-                    io.BufferedReader(_Progress(raw, bar.update)),
-                    format=getattr(ox.RdfFormat, fmt.oxigraph),
-                    rename_blank_nodes=True,
-                )
-                # One pass writes each quad and its triple in the merged default graph (see OxigraphStore).
-                store.bulk_extend(_with_merged_default_graph(ox, quads, ox.NamedNode(str(target)), counter))
-            store.flush()
-            loaded.append(LoadedFile(path, counter.quads, len(store)))
-        del store  # closes the copy before it is moved into place
+        try:
+            loaded = [_load_file(ox, store, path, fmt, target, progress) for path, fmt, target in plan]
+        finally:
+            del store  # closes the copy (RocksDB stops writing to it) before it is moved or removed
     return tuple(loaded)
+
+
+def _load_file(
+    ox: Any, store: Any, path: Path, fmt: RdfFileFormat, target: URIRef, progress: bool
+) -> LoadedFile:
+    """Stream one screened file into ``store``, its triples into the graph ``target``."""
+    counter = _Counter()
+    with path.open("rb") as raw, _bar(path, progress) as bar:
+        quads = ox.parse(
+            io.BufferedReader(_Progress(raw, bar.update)),
+            format=getattr(ox.RdfFormat, fmt.oxigraph),
+            rename_blank_nodes=True,
+        )
+        # One pass writes each quad and its triple in the merged default graph (see OxigraphStore).
+        store.bulk_extend(_with_merged_default_graph(ox, quads, ox.NamedNode(str(target)), counter))
+    store.flush()
+    return LoadedFile(path, counter.quads, len(store))
 
 
 @contextlib.contextmanager
@@ -158,29 +167,51 @@ def _staged_copy(ox: Any, location: Path) -> Iterator[Path]:
     staging = location.with_name(f".{location.name}.loading-{os.getpid()}")
     retired = location.with_name(f".{location.name}.replaced-{os.getpid()}")
     try:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         if is_store(location):
             ox.Store(str(location)).backup(str(staging))
         else:
             from .graph import load
 
-            store = oxigraph_store(load().dataset.serialize(format="nquads", encoding="utf-8"), staging)
-            del store
+            _new_store(load().dataset.serialize(format="nquads", encoding="utf-8"), staging)
         yield staging
-    except KeyboardInterrupt:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise LoadInterrupted(_UNCHANGED.format(location=location)) from None
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"Cannot write the store at {location}: {exc.strerror or exc}.") from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException as exc:
+        traceback.clear_frames(exc.__traceback__)  # drops a store the failed step still held open
+        _remove(staging)
+        if isinstance(exc, KeyboardInterrupt):
+            raise LoadInterrupted(_UNCHANGED.format(location=location)) from None
+        if isinstance(exc, OSError):
+            raise OutputError(f"Cannot write the store at {location}: {exc.strerror or exc}.") from exc
         raise
-    with _no_interrupts():  # two renames: the store is the old one or the new one, never neither
-        if location.exists():
-            location.rename(retired)
-        staging.rename(location)
-        shutil.rmtree(retired, ignore_errors=True)
+    swapped = False
+    try:
+        with _no_interrupts():  # two renames: the store is the old one or the new one, never neither
+            if location.exists():
+                location.rename(retired)
+            staging.rename(location)
+            swapped = True
+            _remove(retired)
+    except KeyboardInterrupt:  # arrived in the few instructions before the renames began
+        if swapped:
+            raise
+        _remove(staging)
+        raise LoadInterrupted(_UNCHANGED.format(location=location)) from None
+
+
+def _new_store(nquads: bytes, folder: Path) -> None:
+    """Write a new store holding ``nquads`` at ``folder``, closed again when this returns."""
+    store = oxigraph_store(nquads, folder)
+    del store
+
+
+def _remove(folder: Path) -> None:
+    """Remove a copy of the store; tried again once any store still open on it is closed, since RocksDB
+    may add a file while the folder is being emptied and the folder would then stay behind."""
+    for _ in range(3):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        gc.collect()  # a store held only by a finished exception's frames is closed here
 
 
 @contextlib.contextmanager
