@@ -1,10 +1,10 @@
 """The one place that reads and rewrites rdflib's parsed-query algebra.
 
-What a SPARQL query asks for before it runs: its form, the graphs it names, the services it calls and the
-IRIs it mentions. Stores and the server use it to refuse what they must not do (updates, SERVICE calls to
-addresses not allowed, graphs fetched from the web) with a clear message, before any engine sees the
-query; the quality checks use it to find the terms a query uses; validation uses it to plan SHACL-SPARQL
-constraints for a bound ``$this``. Parsing is rdflib's, cached by query text.
+What a SPARQL query asks for, as rdflib's engine will read it: its form, the graphs it names, the services
+it calls and the IRIs it mentions. The memory store uses it to refuse a SERVICE clause rdflib would misread
+(the policy itself reads tokens, in :mod:`~libertera_kg.query_text`, the same for every engine); the
+quality checks use it to find the terms a query uses; validation uses it to plan SHACL-SPARQL constraints
+for a bound ``$this``. Parsing is rdflib's, cached by query text.
 
 >>> shape = inspect_query(
 ...     "SELECT * FROM <https://example.org/g> WHERE { SERVICE <https://example.org/s> { ?s ?p ?o } }"

@@ -36,10 +36,11 @@ from .errors import (
     UnknownNameError,
     UsageError,
 )
-from .inspection import QueryDataset, inspect_query, on_dataset, parse_query
+from .inspection import QueryDataset, on_dataset, parse_query
+from .query_text import UnreadableQueryError, read_query_text
 from .resources import shipped_query
 from .results import QueryResult, result_from_any
-from .untrusted import screen_query
+from .untrusted import refuse_misread_services, screen_query
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -112,8 +113,10 @@ class Store(ABC):
     ) -> QueryResult:
         """Screen the query (:func:`~libertera_kg.untrusted.screen_query`), check the graphs it names,
         run it, and give a ``SELECT *``'s columns in alphabetical order: the same answer on every store."""
-        shape = screen_query(text, allowed_services=allowed_services)
-        chosen = dataset or (shape.dataset if shape else None)
+        shape = screen_query(text, allowed_services=allowed_services, base_iri=base_iri)
+        chosen = dataset
+        if chosen is None and shape is not None and (shape.default_graphs or shape.named_graphs):
+            chosen = QueryDataset(shape.default_graphs, shape.named_graphs)
         if chosen is not None:
             self._refuse_graphs_not_held(chosen, label)
         result = self._run(text, QueryRun(label, chosen, max_rows, base_iri))
@@ -170,7 +173,15 @@ class MemoryStore(Store):
     def _run(self, text: str, run: QueryRun) -> QueryResult:
         from rdflib.plugins.sparql.evaluate import evalQuery
 
-        query = parse_query(text, run.base_iri)  # "The query is not valid SPARQL 1.1: …" when it is not
+        refuse_misread_services(text)
+        try:
+            query = parse_query(text, run.base_iri)
+        except QueryError as exc:  # rdflib's parser also refuses some valid queries: say where they run
+            raise QueryError(
+                f"{exc} (as rdflib's parser reads it; it also refuses some valid queries, nested more "
+                "than about 30 groups deep or with a '#' inside an IRI before SERVICE, which the oxigraph "
+                "store runs: --store oxigraph)"
+            ) from exc
         if run.dataset is not None:
             query = on_dataset(query, run.dataset)
         try:
@@ -221,16 +232,15 @@ class EndpointStore(Store):
         client.setTimeout(int(self.timeout))
         client.setQuery(text)
         # SPARQLWrapper guesses the form from the first keyword it finds anywhere, comments included ("the
-        # loaded graph" reads as LOAD, and it would then send an update): our parser decides where it can.
+        # loaded graph" reads as LOAD, and it would then send an update): the query's tokens decide.
         try:
-            client.queryType = inspect_query(text).form
-        except ReadOnlyError:
-            raise
-        except QueryError:  # beyond what rdflib reads: the endpoint judges it, but never as an update
-            if client.isSparqlUpdateRequest():
-                raise ReadOnlyError(
-                    "This is a SPARQL update; the remote store is only queried from here."
-                ) from None
+            form = read_query_text(text, run.base_iri).form  # cached: the screen read it already
+        except UnreadableQueryError:
+            form = ""
+        if form:
+            client.queryType = form
+        elif client.isSparqlUpdateRequest():
+            raise ReadOnlyError("This is a SPARQL update; the remote store is only queried from here.")
         # Sent again as protocol parameters, which mean the same: Oxigraph's server, asked for the union
         # default graph, otherwise ignores a query's FROM.
         for graph in run.dataset.default_graphs if run.dataset else ():

@@ -12,8 +12,10 @@ file once, in chunks, in constant memory, and refuses, naming the file and line:
 - in the line-based formats, a line longer than :data:`MAX_LINE_BYTES`;
 - in JSON-LD, an ``@context`` that names a document elsewhere: contexts are never fetched.
 
-Queries pass :func:`screen_query` before any store runs them: a ``SERVICE`` is refused unless its IRI
-starts with an allowed prefix (the server's ``--allow-service``, the command line's), on every store.
+Queries pass :func:`screen_query` before any store runs them, read by their tokens, not by an engine's
+parser: updates are refused, and so are queries nested deeper than engines survive and a ``SERVICE``
+whose IRI does not start with an allowed prefix (the server's ``--allow-service``, the command line's),
+on every store.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from pathlib import Path
 from typing import IO
 
 from .errors import DataFileError, QueryError, QueryRefusedError, ReadOnlyError
-from .inspection import QueryShape, inspect_query
+from .inspection import inspect_query
+from .query_text import QueryText, UnreadableQueryError, read_query_text
 
 #: The longest line a Turtle, TriG, N-Triples or N-Quads file may have: no honest line comes near it,
 #: and a parser holds a whole line in memory.
@@ -261,36 +264,66 @@ def refuse_remote_contexts(path: Path | Traversable, text: str) -> None:
             stack.extend(item)
 
 
-def screen_query(text: str, *, allowed_services: tuple[str, ...] = ()) -> QueryShape | None:
-    """Refuse a query that calls a ``SERVICE`` outside ``allowed_services`` (IRI prefixes), whichever
-    store runs it; its shape, or ``None`` when rdflib cannot read it (the engine then reports why).
+#: How deeply a query may nest groups, parentheses and brackets, and how many ``UNION``, ``MINUS``,
+#: ``OPTIONAL`` and operators it may chain: each adds a level to an engine's recursion, and pyoxigraph's
+#: stack overflows (the process dies) near 2,300 nested groups or 4,000 chained MINUS clauses.
+MAX_QUERY_DEPTH = 1_000
+MAX_QUERY_CHAIN = 2_000
 
-    A query rdflib cannot read, but that names a SERVICE, is refused too: what cannot be checked does not
-    go out.
+
+def screen_query(
+    text: str, *, allowed_services: tuple[str, ...] = (), base_iri: str | None = None
+) -> QueryText | None:
+    """Refuse an update, a query nested or chained past what engines survive, and a ``SERVICE`` outside
+    ``allowed_services`` (IRI prefixes), whichever store runs it; the query's tokens read
+    (:mod:`~libertera_kg.query_text`), or ``None`` when they cannot be (the engine then says why).
+
+    A text whose tokens cannot be read, but that names a SERVICE, is refused too: what cannot be checked
+    does not go out.
     """
     try:
-        shape = inspect_query(text)
-    except ReadOnlyError:
-        raise
-    except QueryError:
+        query = read_query_text(text, base_iri)
+    except UnreadableQueryError:
         if re.search(r"\bSERVICE\b", text, re.IGNORECASE):
             raise QueryRefusedError(
                 "The query mentions SERVICE, and libertera_kg cannot read the query to check which service "
                 "it calls, so it is not run."
             ) from None
         return None
-    if shape.misread_services:
-        raise QueryRefusedError(
-            f"The query's SERVICE <{shape.misread_services[0]}> clause holds text (a literal, a comment) "
-            "that rdflib's engine would read as a call to another address; it is not run. Move that text "
-            "out of the SERVICE clause."
+    if query.is_update:
+        raise ReadOnlyError(
+            "This is a SPARQL update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE or ADD); "
+            "the data here is read-only and only queries are accepted."
         )
-    for service in shape.services:
-        if service.startswith("?") or not service.startswith(allowed_services or ("\0",)):
+    if query.depth > MAX_QUERY_DEPTH or query.chained > MAX_QUERY_CHAIN:
+        raise QueryRefusedError(
+            f"The query nests {query.depth:,} levels deep and chains {query.chained:,} UNION, MINUS, "
+            f"OPTIONAL and operators; at most {MAX_QUERY_DEPTH:,} and {MAX_QUERY_CHAIN:,} are run, since "
+            "deeper queries overflow the engines' stack. Split it into several queries."
+        )
+    for service in query.services:
+        if not service or service.startswith("?") or not service.startswith(allowed_services or ("\0",)):
             allowed = ", ".join(allowed_services) or "none"
+            called = service if service.startswith("?") else f"<{service}>" if service else "(unknown)"
             raise QueryRefusedError(
-                f"The query calls SERVICE {service if service.startswith('?') else f'<{service}>'}, "
-                f"which is not allowed here (allowed IRI prefixes: {allowed}; --allow-service PREFIX allows "
-                "more)."
+                f"The query calls SERVICE {called}, which is not allowed here (allowed IRI prefixes: "
+                f"{allowed}; --allow-service PREFIX allows more)."
             )
-    return shape
+    return query
+
+
+def refuse_misread_services(text: str) -> None:
+    """Refuse a query whose SERVICE clause rdflib's engine would read as a call to another address (it
+    matches a pattern against the clause's text, where a literal or a comment can stand)."""
+    try:
+        misread = inspect_query(text).misread_services
+    except ReadOnlyError:
+        raise
+    except QueryError:  # rdflib cannot read it, so its engine will not run it either
+        return
+    if misread:
+        raise QueryRefusedError(
+            f"The query's SERVICE <{misread[0]}> clause holds text (a literal, a comment) that rdflib's "
+            "engine would read as a call to another address; it is not run. Move that text out of the "
+            "SERVICE clause."
+        )

@@ -28,7 +28,8 @@ from ..errors import (
     ServerError,
     UnknownGraphError,
 )
-from ..inspection import QueryDataset, inspect_query
+from ..inspection import QueryDataset
+from ..query_text import UnreadableQueryError, read_query_text
 from ..results import QueryResult
 
 #: The errors a worker reports, by class name; any other is a QueryError.
@@ -283,9 +284,13 @@ def run_job(store: Any, job: QueryJob) -> Answer:
     """Check ``job`` against the policy, run it on ``store`` and write its answer (what a worker does)."""
     from .formats import answer_type, write_answer
 
-    shape = inspect_query(job.text)
-    media_type = None if job.raw else answer_type(shape.form, job.accept, job.format_names)
-    # The store screens the query as on the command line: a SERVICE outside the allowed prefixes is refused.
+    try:  # the form picks the answer's format; the store's screen reads the same cached tokens
+        form = read_query_text(job.text, job.base_iri).form
+    except UnreadableQueryError:
+        form = ""
+    if form not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        form = ""  # an update or no query at all: the store refuses it and says why
+    media_type = None if job.raw or not form else answer_type(form, job.accept, job.format_names)
     result = store.sparql(
         job.text,
         dataset=job.dataset,
@@ -294,6 +299,6 @@ def run_job(store: Any, job: QueryJob) -> Answer:
         base_iri=job.base_iri,
     )
     if media_type is None:
-        return Answer(shape.form, result=result, count=len(result), truncated=result.truncated)
-    body = write_answer(shape.form, result, media_type)
-    return Answer(shape.form, None, body, media_type, len(result), result.truncated)
+        return Answer(form, result=result, count=len(result), truncated=result.truncated)
+    body = write_answer(form, result, media_type)
+    return Answer(form, None, body, media_type, len(result), result.truncated)
