@@ -507,10 +507,7 @@ def test_a_literal_cannot_send_an_allowed_service_to_another_host(
     parsed (nothing listens there: the call fails). The listener is contacted by neither."""
     listener = Listener()
     nobody = unused_loopback_url.replace("127.0.0.1", "localhost")
-    text = (
-        f"SELECT * WHERE {{ SERVICE <{nobody}>{{$s$p$o.FILTER($o!="
-        f'"@127.0.0.1:{listener.port}/x>{{")}} }}'
-    )
+    text = f'SELECT * WHERE {{ SERVICE <{nobody}>{{$s$p$o.FILTER($o!="@127.0.0.1:{listener.port}/x>{{")}} }}'
     expected = "rdflib's engine would read" if kind == "memory" else "cannot run on pyoxigraph"
     with pytest.raises(QueryError, match=expected):
         stores[kind].sparql(text, allowed_services=(nobody,))
