@@ -5,8 +5,11 @@ the same throughout."""
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import random
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -169,3 +172,79 @@ def test_a_query_past_the_memory_limit_gets_503_and_the_server_goes_on(
             }
     finally:
         server.stop()
+
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_a_cheap_query_is_answered_while_slow_ones_hold_every_worker(
+    store: str, tmp_path_factory: pytest.TempPathFactory, launch: Launcher
+) -> None:
+    """Two slow queries held both workers for a whole time limit, and every other client waited behind
+    them. Now a spare starts when the last idle worker is taken: the cheap query is answered while both
+    slow ones still run (they end only at the time limit)."""
+    server = launch.ours(
+        tmp_path_factory.mktemp(f"busy-{store}"), "--store", store, "--workers", "2", "--timeout", "20"
+    )
+    try:
+        url = server.url + "sparql"
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            slow = [pool.submit(httpx.post, url, data={"query": CARTESIAN}, timeout=120) for _ in range(2)]
+            while not _busy_workers(server, 2):  # both slow queries have reached a worker
+                assert not any(each.done() for each in slow), [each.result().text for each in slow]
+            cheap = httpx.get(url, params={"query": CASES}, headers={"Accept": RESULTS_JSON}, timeout=120)
+            assert not any(each.done() for each in slow), "the slow queries ended before the cheap answer"
+            assert cheap.status_code == 200, cheap.text
+            assert len(cheap.json()["results"]["bindings"]) == 5
+            assert [each.result().status_code for each in slow] == [503, 503]
+    finally:
+        server.stop()
+
+
+def test_a_request_that_finds_every_worker_busy_gets_503_with_retry_after(
+    tmp_path_factory: pytest.TempPathFactory, launch: Launcher
+) -> None:
+    """With no spare allowed (``--max-workers 1``), a request waits at most the time limit for the busy
+    worker, then gets 503 and a Retry-After header; the server answers again once the worker is free."""
+    server = launch.ours(
+        tmp_path_factory.mktemp("full"), "--workers", "1", "--max-workers", "1", "--timeout", "4"
+    )
+    try:
+        url = server.url + "sparql"
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            slow = pool.submit(httpx.post, url, data={"query": CARTESIAN}, timeout=120)
+            while not _busy_workers(server, 1):
+                pass
+            waiting = httpx.get(url, params={"query": "ASK {}"}, timeout=120)
+            assert waiting.status_code == 503, waiting.text
+            assert waiting.headers["retry-after"] == "1"
+            assert "query workers stayed busy" in waiting.text
+            assert slow.result().status_code == 503  # stopped at its own time limit
+        assert httpx.get(url, params={"query": "ASK {}"}, timeout=120).json()["boolean"] is True
+    finally:
+        server.stop()
+
+
+def _busy_workers(server: RunningServer, count: int) -> bool:
+    """Whether ``count`` of the server's child processes are using the processor (a slow query running
+    there), read from /proc over a third of a second."""
+    before = _child_cpu_ticks(server.process.pid)
+    time.sleep(0.33)
+    after = _child_cpu_ticks(server.process.pid)
+    tick = os.sysconf("SC_CLK_TCK")
+    busy = [pid for pid, ticks in after.items() if ticks - before.get(pid, ticks) > 0.15 * tick]
+    return len(busy) >= count
+
+
+def _child_cpu_ticks(parent: int) -> dict[int, int]:
+    """The processor time (user and system, in clock ticks) of each child process of ``parent``."""
+    ticks = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == parent:
+            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+    return ticks

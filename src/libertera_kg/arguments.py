@@ -208,7 +208,16 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         default=100_000,
         help="largest query accepted (default: 100000)",
     )
-    serve.add_argument("--workers", type=_positive_int, default=2, help="query worker processes (default: 2)")
+    serve.add_argument(
+        "--workers", type=_positive_int, default=2, help="query worker processes always running (default: 2)"
+    )
+    serve.add_argument(
+        "--max-workers",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes at most, spares started while slow queries hold the others "
+        "(default: twice the processors, at least 4)",
+    )
     serve.add_argument(
         "--max-memory",
         type=_positive_int,

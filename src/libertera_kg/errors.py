@@ -13,6 +13,7 @@
     │   │   └── UnknownGraphError  it names a graph the store does not hold (graphs are never fetched)
     │   ├── QueryTimeoutError      a query stopped at its time limit
     │   ├── QueryMemoryError       a query stopped at a worker's memory limit
+    │   ├── ServerBusyError        every query worker stayed busy for as long as a query may run
     │   └── NotAcceptableError     the client accepts none of the answer's formats
     ├── EndpointError              a remote SPARQL endpoint or graph store fails or cannot be reached
     ├── ToolError                  a library we hand our files to (pySHACL, pyLODE) fails on them
@@ -100,6 +101,10 @@ class QueryTimeoutError(QueryError):
 
 class QueryMemoryError(QueryError):
     """A query needed more memory than a server's worker may use, and was stopped with its worker."""
+
+
+class ServerBusyError(QueryError):
+    """Every query worker stayed busy with other queries for as long as a query may run; try again."""
 
 
 class NotAcceptableError(QueryError):

@@ -37,6 +37,7 @@ from ..errors import (
     QueryRefusedError,
     QueryTimeoutError,
     ReadOnlyError,
+    ServerBusyError,
     UnknownGraphError,
     UnknownNameError,
     UsageError,
@@ -55,7 +56,7 @@ from .describe import (
 )
 from .formats import GRAPH_TYPES, negotiate
 from .protocol import READ_ONLY, format_values, protocol_parameters, query_string, too_large
-from .workers import Answer, QueryJob, WorkerPool
+from .workers import Answer, QueryJob, WorkerPool, default_max_workers
 
 _log = logging.getLogger("libertera_kg.server")
 _PACKAGE = files("libertera_kg.server")
@@ -78,8 +79,11 @@ class ServerSettings:
     max_rows: int = 10_000
     #: Bytes a query may have.
     max_query_bytes: int = 100_000
-    #: Worker processes, each with its own copy of the store.
+    #: Worker processes always running, each with its own copy of the store.
     workers: int = 2
+    #: Worker processes at most: spares start while slow queries hold the others (see ``workers.py``);
+    #: ``None``: twice the processors, at least 4.
+    max_workers: int | None = None
     #: Megabytes of data a worker may hold (its store and a query's work); a query needing more gets 503.
     max_memory_mb: int = 2048
     #: An oxigraph store on disk (filled by ``libertera-kg load``) to serve instead of the shipped graph;
@@ -134,6 +138,7 @@ class _Server:
             self.settings.store,
             data,
             size=self.settings.workers,
+            max_size=self.settings.max_workers or default_max_workers(),
             timeout=self.settings.timeout,
             max_memory=self.settings.max_memory_mb * 2**20,
         )
@@ -336,7 +341,7 @@ def _status(exc: LiberteraError) -> int:
         return 403
     if isinstance(exc, NotAcceptableError):
         return 406
-    if isinstance(exc, QueryTimeoutError | QueryMemoryError):
+    if isinstance(exc, QueryTimeoutError | QueryMemoryError | ServerBusyError):
         return 503
     if isinstance(exc, QueryError | InputError | UsageError):
         return 400
@@ -356,7 +361,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _library_error(request: Request, exc: Exception) -> Response:
     """An error the library reports (a query that fails, is refused or times out), with its status."""
     assert isinstance(exc, LiberteraError)
-    return _error(_status(exc), str(exc))
+    response = _error(_status(exc), str(exc))
+    if isinstance(exc, ServerBusyError):
+        response.headers["Retry-After"] = "1"
+    return response
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:

@@ -4,11 +4,18 @@ Neither rdflib nor pyoxigraph can interrupt a running query, so each worker is a
 copy of the store. The server hands a query to an idle worker and waits at most the time limit; a worker
 that does not answer in time is killed and replaced, and the server stays up. Workers also do the work
 that costs CPU (checking the query, running it, writing the answer), so the event loop never waits on it.
+
+Slow queries do not stall everyone: the pool keeps a spare. When a request takes the last idle worker,
+another starts (up to ``max_size``), so the next request finds one idle instead of waiting behind slow
+queries; when load drops, workers beyond ``size`` stop again. A request that finds every worker busy
+waits at most the time limit for one (the slowest a busy one can be), then gets
+:class:`~libertera_kg.errors.ServerBusyError` (503).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -25,6 +32,7 @@ from ..errors import (
     QueryRefusedError,
     QueryTimeoutError,
     ReadOnlyError,
+    ServerBusyError,
     ServerError,
     UnknownGraphError,
 )
@@ -42,12 +50,19 @@ _ERRORS: dict[str, type[QueryError]] = {
         QueryTimeoutError,
         QueryMemoryError,
         ReadOnlyError,
+        ServerBusyError,
         NotAcceptableError,
     )
 }
 
 #: How long a new worker may take to load the store before the server gives up on it, in seconds.
 _START_TIMEOUT = 300
+
+
+def default_max_workers() -> int:
+    """Twice the processors, at least 4: spares for cheap queries while slow ones hold the others (a
+    worker with the shipped graph holds about 60 MB)."""
+    return max(4, 2 * (os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -89,8 +104,8 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes, each with the store (``memory`` or ``oxigraph``) loaded from N-Quads, or
-    each opening the same oxigraph store on disk, read-only, when ``data`` is its folder."""
+    """``size`` to ``max_size`` worker processes, each with the store (``memory`` or ``oxigraph``) loaded
+    from N-Quads, or each opening the same oxigraph store on disk, read-only, when ``data`` is its folder."""
 
     def __init__(
         self,
@@ -98,31 +113,39 @@ class WorkerPool:
         data: bytes | Path,
         *,
         size: int = 2,
+        max_size: int | None = None,
         timeout: float = 30.0,
         max_memory: int | None = None,
     ):
         self.store_kind = store_kind
         self.data = data
         self.size = size
+        self.max_size = max(size, max_size or size)
         self.timeout = timeout
         #: Bytes of data (heap and private mappings) a worker may hold; a query needing more is stopped.
         self.max_memory = max_memory
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: list[_Worker] = []
-        self._replacements: set[asyncio.Task[None]] = set()
+        self._starting = 0
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        """Start every worker and wait until each has loaded the store."""
+        """Start ``size`` workers and wait until each has loaded the store."""
         self._idle = asyncio.Queue()
-        workers = await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size)))
-        for worker in workers:
+        for worker in await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size))):
+            self._workers.append(worker)
             self._idle.put_nowait(worker)
 
+    @property
+    def running(self) -> int:
+        """Workers running now, busy or idle."""
+        return len(self._workers)
+
     async def run(self, job: QueryJob) -> Answer:
-        """Run ``job`` on an idle worker; raises the worker's :class:`LiberteraError`, or a timeout."""
-        assert self._idle is not None, "start the pool first"
-        worker = await self._idle.get()
+        """Run ``job`` on an idle worker; raises the worker's :class:`LiberteraError`, a timeout, or
+        :class:`ServerBusyError` when no worker came free within the time limit."""
+        worker = await self._take()
         try:
             reply = await self._ask(worker, job)
         except QueryTimeoutError:
@@ -132,14 +155,60 @@ class WorkerPool:
             self._replace(worker)
             raise QueryMemoryError(self._memory_message()) from None
         if isinstance(reply, Answer):
-            self._idle.put_nowait(worker)
+            self._give_back(worker)
             return reply
         kind, message = reply
         if kind == "QueryMemoryError":  # its heap may be left in pieces: a fresh worker takes its place
             self._replace(worker)
             raise QueryMemoryError(self._memory_message())
-        self._idle.put_nowait(worker)
+        self._give_back(worker)
         raise _ERRORS.get(kind, QueryError)(message)
+
+    async def _take(self) -> _Worker:
+        """An idle worker, waiting at most the time limit; a spare starts when this takes the last one."""
+        assert self._idle is not None, "start the pool first"
+        if self._idle.empty():
+            self._grow()
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
+            raise ServerBusyError(
+                f"All {self.running} query workers stayed busy with other queries for {self.timeout:g} "
+                "seconds; try again shortly."
+            ) from None
+        if self._idle.empty():
+            self._grow()
+        return worker
+
+    def _give_back(self, worker: _Worker) -> None:
+        """Make ``worker`` idle again, or stop it when it is beyond ``size`` and another is idle already."""
+        assert self._idle is not None
+        if self.running > self.size and not self._idle.empty():
+            self._stop(worker)
+        else:
+            self._idle.put_nowait(worker)
+
+    def _grow(self) -> None:
+        """Start one more worker in the background, unless ``max_size`` are running or starting."""
+        if self.running + self._starting >= self.max_size:
+            return
+        self._starting += 1
+
+        async def start_one() -> None:
+            try:
+                fresh = await asyncio.to_thread(self._spawn)
+            except ServerError as exc:  # the requests waiting get 503 in time; the pool goes on
+                logging.getLogger(__name__).error("%s", exc)
+                return
+            finally:
+                self._starting -= 1
+            assert self._idle is not None
+            self._workers.append(fresh)
+            self._idle.put_nowait(fresh)
+
+        task = asyncio.get_running_loop().create_task(start_one())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _memory_message(self) -> str:
         limit = f"the limit of {self.max_memory // 2**20:,} MB" if self.max_memory else "the memory there is"
@@ -150,12 +219,10 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop every worker."""
-        for task in self._replacements:
+        for task in self._tasks:
             task.cancel()
-        for worker in self._workers:
-            worker.process.kill()
-            worker.process.join(timeout=5)
-        self._workers.clear()
+        for worker in list(self._workers):
+            self._stop(worker)
 
     async def _ask(self, worker: _Worker, job: QueryJob) -> Answer | tuple[str, str]:
         """Send ``job`` and wait, on the event loop itself, until the worker's answer starts to arrive
@@ -185,19 +252,16 @@ class WorkerPool:
         return reply
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start another in the background; requests wait for an idle one meanwhile."""
+        """Kill ``worker`` and, below ``size``, start another in the background; requests wait for an idle
+        one meanwhile."""
+        self._stop(worker)
+        if self.running + self._starting < self.size:
+            self._grow()
+
+    def _stop(self, worker: _Worker) -> None:
         worker.process.kill()
         worker.process.join(timeout=5)
         self._workers.remove(worker)
-
-        async def replace() -> None:
-            fresh = await asyncio.to_thread(self._spawn)
-            assert self._idle is not None
-            self._idle.put_nowait(fresh)
-
-        task = asyncio.get_running_loop().create_task(replace())
-        self._replacements.add(task)
-        task.add_done_callback(self._replacements.discard)
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -216,9 +280,7 @@ class WorkerPool:
         if started != "ready":
             process.kill()
             raise ServerError(str(started))
-        worker = _Worker(process, parent)
-        self._workers.append(worker)
-        return worker
+        return _Worker(process, parent)
 
 
 def _serve(
