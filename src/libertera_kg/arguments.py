@@ -194,6 +194,13 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     )
     add_service_option(serve)
     serve.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="serve your own RDF file beside our graph (repeatable), as validate reads it",
+    )
+    serve.add_argument(
         "--base-url",
         type=_http_url,
         metavar="URL",

@@ -26,6 +26,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from .graph import KnowledgeGraph
     from .stores import Store
 
 EXIT_OK = 0
@@ -100,12 +101,15 @@ def _store(args: argparse.Namespace) -> Store:
         raise UsageError(
             "--data adds files to a store built here; it cannot go with --endpoint or --store-path."
         )
-    graph = None
-    if args.data:
-        from .graph import load
-
-        graph = load(*args.data)
+    graph = _load(args.data) if args.data else None
     return connect(args.store, endpoint=args.endpoint, path=args.store_path, graph=graph)
+
+
+def _load(data: Sequence[str]) -> KnowledgeGraph:
+    """The shipped graph with a contributor's ``--data`` files beside it, each checked first."""
+    from .graph import load
+
+    return load(*data)
 
 
 def _parameters(pairs: Sequence[str]) -> dict[str, str]:
@@ -270,7 +274,9 @@ def _serve(args: argparse.Namespace) -> int:
     )
     if settings.store_path is not None and settings.store != "oxigraph":
         raise UsageError("Only the oxigraph store can live on disk: give --store oxigraph with --store-path.")
-    serve(settings)
+    if args.data and settings.store_path is not None:
+        raise UsageError("--data adds files to the graph served from memory; it cannot go with --store-path.")
+    serve(settings, _load(args.data) if args.data else None)
     return EXIT_OK
 
 

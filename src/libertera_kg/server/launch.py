@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import ServerError, UsageError
 from .app import ServerSettings, create_app
 
+if TYPE_CHECKING:
+    from ..graph import KnowledgeGraph
 
-def serve(settings: ServerSettings) -> None:
-    """Run the server with uvicorn until interrupted; an address in use is reported before anything loads."""
+
+def serve(settings: ServerSettings, graph: KnowledgeGraph | None = None) -> None:
+    """Serve ``graph`` (default: the shipped one) with uvicorn until interrupted; an address in use is
+    reported before anything loads."""
     import socket
 
     import uvicorn
@@ -34,7 +40,7 @@ def serve(settings: ServerSettings) -> None:
     print(f"serving on {address} (SPARQL endpoint: {address}sparql); stop with Ctrl-C", flush=True)
 
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, graph),
         host=settings.host,
         port=settings.port,
         log_level="warning",
