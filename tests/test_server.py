@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -508,3 +509,13 @@ def test_descriptions_name_the_configured_address_never_the_clients_host(
             assert "evil.example" not in answer.text, path
     finally:
         server.stop()
+
+
+def test_serve_checks_its_data_files_before_anything_listens(
+    fixtures: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = fixtures / "broken" / "unparsable.ttl"
+    assert main(["serve", "--port", "1", "--data", str(broken)]) == 2
+    assert str(broken) in capsys.readouterr().err
+    assert main(["serve", "--store", "oxigraph", "--store-path", "x", "--data", str(broken)]) == 2
+    assert "--data adds files to the graph served from memory" in capsys.readouterr().err
