@@ -205,10 +205,11 @@ def test_a_cheap_query_is_answered_while_slow_ones_hold_every_worker(
 def test_a_request_that_finds_every_worker_busy_gets_503_with_retry_after(
     tmp_path_factory: pytest.TempPathFactory, launch: Launcher
 ) -> None:
-    """With no spare allowed (``--max-workers 1``), a request waits at most the time limit for the busy
+    """With no spare allowed (``--max-workers 1``), a request waits at most ``--queue-wait`` for the busy
     worker, then gets 503 and a Retry-After header; the server answers again once the worker is free."""
     server = launch.ours(
-        tmp_path_factory.mktemp("full"), "--workers", "1", "--max-workers", "1", "--timeout", "4"
+        tmp_path_factory.mktemp("full"),
+        *("--workers", "1", "--max-workers", "1", "--timeout", "15", "--queue-wait", "1"),
     )
     try:
         url = server.url + "sparql"
@@ -217,9 +218,10 @@ def test_a_request_that_finds_every_worker_busy_gets_503_with_retry_after(
             while not _busy_workers(server, 1):
                 pass
             waiting = httpx.get(url, params={"query": "ASK {}"}, timeout=120)
+            assert not slow.done(), "the slow query ended before the wait did"
             assert waiting.status_code == 503, waiting.text
             assert waiting.headers["retry-after"] == "1"
-            assert "query workers stayed busy" in waiting.text
+            assert "stayed busy with other queries for 1 seconds" in waiting.text
             assert slow.result().status_code == 503  # stopped at its own time limit
         assert httpx.get(url, params={"query": "ASK {}"}, timeout=120).json()["boolean"] is True
     finally:

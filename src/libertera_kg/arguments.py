@@ -226,6 +226,12 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         "(default: twice the processors, at least 4)",
     )
     serve.add_argument(
+        "--queue-wait",
+        type=_positive_number,
+        metavar="SECONDS",
+        help="how long a request waits for a free worker before it gets 503 (default: the time limit)",
+    )
+    serve.add_argument(
         "--max-memory",
         type=_positive_int,
         default=2048,

@@ -268,6 +268,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_query_bytes=args.max_query_bytes,
         workers=args.workers,
         max_workers=args.max_workers,
+        queue_wait=args.queue_wait,
         store_path=Path(args.store_path) if args.store_path else None,
         base_url=args.base_url,
         max_memory_mb=args.max_memory,

@@ -84,6 +84,8 @@ class ServerSettings:
     #: Worker processes at most: spares start while slow queries hold the others (see ``workers.py``);
     #: ``None``: twice the processors, at least 4.
     max_workers: int | None = None
+    #: Seconds a request waits for an idle worker before it gets 503; ``None``: the time limit.
+    queue_wait: float | None = None
     #: Megabytes of data a worker may hold (its store and a query's work); a query needing more gets 503.
     max_memory_mb: int = 2048
     #: An oxigraph store on disk (filled by ``libertera-kg load``) to serve instead of the shipped graph;
@@ -140,6 +142,7 @@ class _Server:
             size=self.settings.workers,
             max_size=self.settings.max_workers or default_max_workers(),
             timeout=self.settings.timeout,
+            queue_wait=self.settings.queue_wait,
             max_memory=self.settings.max_memory_mb * 2**20,
         )
         await self.pool.start()

@@ -8,8 +8,8 @@ that costs CPU (checking the query, running it, writing the answer), so the even
 Slow queries do not stall everyone: the pool keeps a spare. When a request takes the last idle worker,
 another starts (up to ``max_size``), so the next request finds one idle instead of waiting behind slow
 queries; when load drops, workers beyond ``size`` stop again. A request that finds every worker busy
-waits at most the time limit for one (the slowest a busy one can be), then gets
-:class:`~libertera_kg.errors.ServerBusyError` (503).
+waits at most ``queue_wait`` for one (by default the time limit, the longest a busy one can stay busy),
+then gets :class:`~libertera_kg.errors.ServerBusyError` (503).
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ class WorkerPool:
         size: int = 2,
         max_size: int | None = None,
         timeout: float = 30.0,
+        queue_wait: float | None = None,
         max_memory: int | None = None,
     ):
         self.store_kind = store_kind
@@ -122,6 +123,8 @@ class WorkerPool:
         self.size = size
         self.max_size = max(size, max_size or size)
         self.timeout = timeout
+        #: Seconds a request waits for an idle worker before it gets 503 (default: the time limit).
+        self.queue_wait = timeout if queue_wait is None else queue_wait
         #: Bytes of data (heap and private mappings) a worker may hold; a query needing more is stopped.
         self.max_memory = max_memory
         self._context = multiprocessing.get_context("spawn")
@@ -144,7 +147,7 @@ class WorkerPool:
 
     async def run(self, job: QueryJob) -> Answer:
         """Run ``job`` on an idle worker; raises the worker's :class:`LiberteraError`, a timeout, or
-        :class:`ServerBusyError` when no worker came free within the time limit."""
+        :class:`ServerBusyError` when no worker came free within ``queue_wait``."""
         worker = await self._take()
         try:
             reply = await self._ask(worker, job)
@@ -165,15 +168,15 @@ class WorkerPool:
         raise _ERRORS.get(kind, QueryError)(message)
 
     async def _take(self) -> _Worker:
-        """An idle worker, waiting at most the time limit; a spare starts when this takes the last one."""
+        """An idle worker, waiting at most ``queue_wait``; a spare starts when this takes the last one."""
         assert self._idle is not None, "start the pool first"
         if self._idle.empty():
             self._grow()
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            worker = await asyncio.wait_for(self._idle.get(), self.queue_wait)
         except TimeoutError:
             raise ServerBusyError(
-                f"All {self.running} query workers stayed busy with other queries for {self.timeout:g} "
+                f"All {self.running} query workers stayed busy with other queries for {self.queue_wait:g} "
                 "seconds; try again shortly."
             ) from None
         if self._idle.empty():
