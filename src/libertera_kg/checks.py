@@ -37,6 +37,7 @@ _DECLARATION_TYPES = frozenset(
         RDFS.Datatype,
         SKOS.Concept,
         SKOS.ConceptScheme,
+        SKOS.Collection,
         OWL.NamedIndividual,
     }
 )

@@ -51,10 +51,12 @@ class LT(DefinedNamespace):
     LawEnforcementAgency: URIRef
     NewsArticle: URIRef
     Operation: URIRef
+    OperationSeries: URIRef
     OperationalActivity: URIRef
     Organization: URIRef
     Person: URIRef
     Place: URIRef
+    PressRelease: URIRef
     Quotation: URIRef
     ReferenceSource: URIRef
     RouteShift: URIRef
@@ -79,6 +81,7 @@ class LT(DefinedNamespace):
     claimSubject: URIRef
     claimValue: URIRef
     coordinatedBy: URIRef
+    coordinationUnitIn: URIRef
     dismantledNetwork: URIRef
     evidence: URIRef
     figureOf: URIRef
@@ -89,6 +92,7 @@ class LT(DefinedNamespace):
     hasVictims: URIRef
     headquarteredIn: URIRef
     historicalFlow: URIRef
+    inSeries: URIRef
     involvesOffence: URIRef
     involvesPerson: URIRef
     isoAlpha2: URIRef
@@ -107,6 +111,7 @@ class LT(DefinedNamespace):
     perpetratorRole: URIRef
     quantityKind: URIRef
     reportStatus: URIRef
+    seriesNumber: URIRef
     setting: URIRef
     spokenBy: URIRef
     spokenInCapacity: URIRef
@@ -154,6 +159,7 @@ DATA_PREFIXES: dict[str, str] = {
     "figure": str(ID["figure/"]),
     "finding": str(ID["finding/"]),
     "flow": str(ID["flow/"]),
+    "group": str(ID["group/"]),
     "instant": str(ID["instant/"]),
     "network": str(ID["network/"]),
     "offence": str(CONCEPT["offence/"]),
@@ -167,6 +173,7 @@ DATA_PREFIXES: dict[str, str] = {
     "quotation": str(ID["quotation/"]),
     "region": str(ID["region/"]),
     "role": str(CONCEPT["perpetrator-role/"]),
+    "series": str(ID["series/"]),
     "setting": str(CONCEPT["setting/"]),
     "source": str(ID["source/"]),
     "statement": str(ID["statement/"]),

@@ -241,7 +241,8 @@ def _missing_text(sources: set[URIRef], text_sources: list[URIRef], texts: Sourc
 
 def _is_source(default: Graph, node: URIRef) -> bool:
     return any(
-        cls in (LT.Source, LT.NewsArticle, LT.ReferenceSource) for cls in default.objects(node, RDF.type)
+        cls in (LT.Source, LT.NewsArticle, LT.PressRelease, LT.ReferenceSource)
+        for cls in default.objects(node, RDF.type)
     )
 
 
