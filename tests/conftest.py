@@ -101,15 +101,19 @@ def _run_oxigraph(folder: Path, *arguments: str) -> tuple[str, subprocess.Popen[
     return base, process
 
 
-def start_oxigraph(folder: Path, data: Path, *options: str) -> tuple[str, subprocess.Popen[bytes]]:
-    """A real, read-only Oxigraph server on 127.0.0.1 holding ``data`` (any RDF file it reads); its base
-    URL and process. ``options`` go to ``oxigraph serve-read-only`` (such as ``--union-default-graph``)."""
+def start_oxigraph(
+    folder: Path, data: Path, *options: str, default_graph: Path | None = None
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """A real, read-only Oxigraph server on 127.0.0.1 holding ``data`` (any RDF file it reads), and
+    ``default_graph``'s triples in its default graph; its base URL and process. ``options`` go to
+    ``oxigraph serve-read-only`` (such as ``--union-default-graph``)."""
     location = folder / "store"
-    subprocess.run(
-        [str(_oxigraph_or_skip()), "load", "--location", str(location), "--file", str(data)],
-        check=True,
-        capture_output=True,
-    )
+    for file in (data, *([default_graph] if default_graph else [])):
+        subprocess.run(
+            [str(_oxigraph_or_skip()), "load", "--location", str(location), "--file", str(file)],
+            check=True,
+            capture_output=True,
+        )
     return _run_oxigraph(folder, "serve-read-only", "--location", str(location), *options)
 
 
@@ -129,10 +133,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def sparql_endpoint(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Oxigraph server on 127.0.0.1, loaded with our published N-Quads dump; yields its query URL."""
+    """A real Oxigraph server on 127.0.0.1, loaded with our published N-Quads dump and, as its default
+    graph, the merged N-Triples dump (each triple once, as our stores' default graph: a union default
+    graph would repeat a triple that two sources state); yields its query URL."""
     root = tmp_path_factory.mktemp("oxigraph-server")
     publish(kg.dataset, root / "dist")
-    base, process = start_oxigraph(root, root / "dist" / "libertera.nq", *UNION)
+    base, process = start_oxigraph(
+        root, root / "dist" / "libertera.nq", default_graph=root / "dist" / "libertera.nt"
+    )
     yield base + "query"
     stop(process)
 

@@ -118,8 +118,8 @@ VALID_SAMPLE = Path(__file__).parent / "fixtures" / "valid" / "sample.trig"
 def test_validate_our_graph_conforms(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("The data conforms: 0 violation(s), 0 warning(s), 1 note(s).")
-    assert "Info: ltsh:Case-namesAnOffence (1)" in out
+    assert out.startswith("The data conforms: 0 violation(s), 8 warning(s), 2 note(s).")
+    assert "Info: ltsh:Case-namesAnOffence (2)" in out
     assert "Children found working in a glass factory in Belize" in out, "nodes are named by label"
 
 
@@ -131,7 +131,13 @@ def test_validate_a_contributors_file_alone(capsys: pytest.CaptureFixture[str]) 
 def test_validate_a_contributors_file_with_our_graph(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(VALID_SAMPLE), "--format", "json"]) == 0
     results = json.loads(capsys.readouterr().out)["results"]
-    assert [r["rule"] for r in results] == ["ltsh:Case-namesAnOffence"], "only our own graph's note"
+    # only our own graph's results: its notes, and the warnings where our sources disagree
+    assert {r["rule"] for r in results} == {
+        "ltsh:Case-namesAnOffence",
+        "ltsh:ExactFigureAgreesWithOtherSources",
+        "ltsh:SourcesGiveDifferentValues",
+    }
+    assert not any("/id/test/" in r["focus"] for r in results)
 
 
 def test_validate_reports_violations_with_exit_code_1(
@@ -249,7 +255,7 @@ def test_sparql_runs_a_file_or_standard_input(
     assert main(["sparql", str(tmp_path / "cases.rq"), "--format", "csv"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO(text))
     assert main(["sparql", "-", "--format", "csv", "--store", "oxigraph"]) == 0
-    assert capsys.readouterr().out == "cases\r\n5\r\n" * 2
+    assert capsys.readouterr().out == "cases\r\n6\r\n" * 2
 
 
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])

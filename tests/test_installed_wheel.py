@@ -84,7 +84,7 @@ def test_installed_cli_builds(installed: tuple[Path, Path]) -> None:
 def test_installed_cli_runs_a_canned_query_without_extras(installed: tuple[Path, Path]) -> None:
     python, work = installed
     result = _run(python.parent / "libertera-kg", "query", "timeline", "--format", "csv", cwd=work)
-    assert result.stdout.splitlines()[1].startswith("2025-11-10,start,Liberterra III,")
+    assert result.stdout.splitlines()[1].startswith("2021-07-05,start,Liberterra,")
 
 
 def test_installed_version_is_the_ontology_version(installed: tuple[Path, Path]) -> None:
@@ -98,7 +98,10 @@ def test_installed_version_is_the_ontology_version(installed: tuple[Path, Path])
 def test_damaged_installation_gives_a_clear_error(installed: tuple[Path, Path]) -> None:
     """Runs last in this module: it breaks the installed copy (only this test's own environment)."""
     python, work = installed
-    locate_data = "import libertera_kg.resources as r; print(r.data_files()[0])"
+    locate_data = (
+        "import libertera_kg.resources as r; "
+        "print(next(f for f in r.data_files() if f.name == 'news-article-libertera-3.trig'))"
+    )
     article = Path(_run(python, "-c", locate_data, cwd=work).stdout.strip())
     original = article.read_text(encoding="utf-8")
     article.write_text(original.replace("lt:statedValue 3744", "lt:statedValue 3600"), encoding="utf-8")

@@ -52,7 +52,7 @@ def test_synthetic_data_loads_into_a_new_store_beside_our_graph(
     operations = store.sparql(
         "SELECT (COUNT(DISTINCT ?op) AS ?n) WHERE { ?op a <https://w3id.org/libertera/ontology#Operation> }"
     )
-    assert operations.to_dicts() == [{"n": 5}]  # Liberterra III and four synthetic ones
+    assert operations.to_dicts() == [{"n": 7}]  # the three Liberterra operations and four synthetic ones
 
 
 def test_triples_go_into_a_graph_named_after_the_file(tmp_path: Path) -> None:
@@ -136,7 +136,10 @@ def test_the_server_serves_a_loaded_store_as_the_library_queries_it(tmp_path: Pa
     assert answer.text == canned
     assert page.status_code == 200
     assert "is twinned with" in page.text, "the page names the property as the served graph labels it"
-    assert operations.text.split() == ["n", "4"]  # Liberterra III and three synthetic ones, each once
+    assert operations.text.split() == [
+        "n",
+        "6",
+    ]  # the three Liberterra operations and three synthetic ones, each once
     assert dump.text.splitlines(keepends=True) == named  # the named graphs, sorted, without the merge
 
 

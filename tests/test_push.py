@@ -29,7 +29,7 @@ def test_a_pushed_store_answers_every_canned_query_as_ours(
     command = ["push", "--endpoint", empty_store + "query", "--graph-store", empty_store + "store"]
     assert main(command) == 0
     output = capsys.readouterr().out
-    assert "pushed 3 graphs" in output
+    assert "pushed 16 graphs" in output
     assert "https://w3id.org/libertera/graph/news-article-libertera-3" in output
     remote, local = connect(endpoint=empty_store + "query"), connect()
     for canned in list_queries():

@@ -274,15 +274,20 @@ def test_the_overview_keeps_every_figure_as_the_article_states_it() -> None:
     assert ("suspects arrested", 3700, ">", "more than 3,700") in stated
     assert ("law-enforcement personnel", 14000, ">", "More than 14,000") in stated
     assert ("participating countries", 119, "=", "119") in stated
-    assert {r["status"] for r in rows} == {"preliminary"}
+    assert ("potential victims protected or rescued", 4414, "=", "4,414") in stated  # INTERPOL's release
+    # Only the figures of "According to initial reports ..." are preliminary.
+    preliminary = {r["statedAs"] for r in rows if r["status"] == "preliminary"}
+    assert preliminary == {"3,744", "over 1,800", "more than 1,800"}
     text = (resource_root() / "data" / "source" / "news-article-libertera-3.txt").read_text(encoding="utf-8")
-    for row in rows:
+    quoted = [row for row in rows if row["quote"] is not None]
+    assert len(quoted) == 8, "the article's figures, each pinned to its words"
+    for row in quoted:
         assert text[row["start"] : row["end"]] == row["quote"]  # type: ignore[misc]
 
 
-def test_cases_by_country_gives_the_five_cases_with_their_offences() -> None:
+def test_cases_by_country_gives_the_six_cases_with_their_offences() -> None:
     rows = {r["alpha2"]: r for r in connect().query("cases-by-country").to_dicts()}
-    assert sorted(rows) == ["BR", "BZ", "CR", "MZ", "SV"]
+    assert sorted(rows) == ["BR", "BZ", "CR", "MM", "MZ", "SV"]
     assert rows["MZ"]["offences"] == "kidnapping; trafficking in persons for organ removal"
     assert rows["SV"]["victimsCounted"] == 1
     assert rows["BZ"]["victimsCounted"] is None  # "children": no number given, so none is made up
@@ -326,7 +331,7 @@ def test_ask_and_construct_answer_alike_on_every_store(stores: dict[str, Store])
         assert store.sparql(ask).to_dicts() == [{"ask": True}], kind
         triples = store.sparql(construct)
         assert triples.columns == ("subject", "predicate", "object")
-        assert len(triples) == 5, kind
+        assert len(triples) == 6, kind
 
 
 ONTOLOGY_GRAPH = "https://w3id.org/libertera/graph/ontology"
@@ -337,7 +342,7 @@ COUNT_CASES = "SELECT (COUNT(?c) AS ?n) {from_} WHERE {{ ?c a <https://w3id.org/
 def test_from_and_protocol_datasets_choose_the_graphs_on_every_store(stores: dict[str, Store]) -> None:
     for kind, store in stores.items():
         everything = store.sparql(COUNT_CASES.format(from_=""))
-        assert everything.to_dicts() == [{"n": 5}], kind
+        assert everything.to_dicts() == [{"n": 6}], kind
         only_ontology = store.sparql(COUNT_CASES.format(from_=f"FROM <{ONTOLOGY_GRAPH}>"))
         assert only_ontology.to_dicts() == [{"n": 0}], kind
         # The protocol's dataset wins over the query's own FROM.
@@ -413,25 +418,28 @@ def test_a_store_kind_that_does_not_exist_is_refused() -> None:
 
 
 def test_results_keep_column_order_and_python_types() -> None:
-    result = connect().query("figures-at-least", minimum=5000)
+    result = connect().query("figures-at-least", minimum=5_000_000)
     assert result.columns == ("value", "bound", "boundLabel", "quantity", "statedAs", "figure")
     (row,) = result.to_dicts()
-    assert row["value"] == 14000
+    assert row["value"] == 8_000_000
     assert isinstance(row["value"], int)
-    assert row["figure"] == "https://w3id.org/libertera/id/figure/liberterra-iii-personnel"
+    assert row["figure"] == "https://w3id.org/libertera/id/figure/liberterra-ii-database-checks-interpol"
     timeline = connect().query("timeline").to_dicts()
-    assert [r["date"] for r in timeline] == [date(2025, 11, 10), date(2025, 11, 21)]
+    assert [r["date"] for r in timeline if r["eventLabel"] == "Liberterra III"] == [
+        date(2025, 11, 10),
+        date(2025, 11, 21),
+    ]
 
 
 def test_csv_and_tsv_follow_the_sparql_results_formats() -> None:
     result = connect().query("timeline")
     csv_lines = result.to_csv().split("\r\n")
     assert csv_lines[0] == "date,moment,eventLabel,event,instant"
-    assert csv_lines[1].startswith("2025-11-10,start,Liberterra III,https://w3id.org/")
+    assert csv_lines[1].startswith("2021-07-05,start,Liberterra,https://w3id.org/")
     tsv_lines = result.to_tsv().splitlines()
     assert tsv_lines[0] == "?date\t?moment\t?eventLabel\t?event\t?instant"
     assert tsv_lines[1].startswith(
-        '"2025-11-10"^^<http://www.w3.org/2001/XMLSchema#date>\t"start"\t"Liberterra III"@en'
+        '"2021-07-05"^^<http://www.w3.org/2001/XMLSchema#date>\t"start"\t"Liberterra"@en'
     )
 
 
@@ -455,13 +463,21 @@ def test_json_results_read_back_as_the_same_answer(stores: dict[str, Store]) -> 
 def test_results_become_a_dataframe() -> None:
     frame = connect().query("figures-at-least", minimum=0).to_dataframe()
     assert list(frame.columns) == ["value", "bound", "boundLabel", "quantity", "statedAs", "figure"]
-    assert frame["value"].sum() == 3744 + 3700 + 3700 + 1800 + 119 + 14000 + 4400 + 720
+    (total,) = (
+        connect()
+        .sparql(
+            "SELECT (SUM(?v) AS ?total) WHERE { ?f a <https://w3id.org/libertera/ontology#Figure> ; "
+            "<https://w3id.org/libertera/ontology#statedValue> ?v }"
+        )
+        .rows[0]
+    )
+    assert frame["value"].sum() == int(total)
 
 
 def test_tables_fit_the_width_they_are_given() -> None:
     table = connect().query("cases-by-country").to_table(width=100)
     assert all(len(line) <= 100 for line in table.splitlines())
-    assert table.splitlines()[-1] == "(5 rows)"
+    assert table.splitlines()[-1] == "(6 rows)"
 
 
 def test_decimal_and_missing_values_convert_cleanly() -> None:

@@ -54,7 +54,7 @@ def test_get_post_form_and_post_direct_give_the_same_answer(our_server: RunningS
             headers={"Content-Type": "application/sparql-query", "Accept": RESULTS_JSON},
         )
     expected = [str(row[0]) for row in connect().sparql(CASES).rows]
-    assert len(expected) == 5
+    assert len(expected) == 6
     assert _cases(by_get) == _cases(by_form) == _cases(by_body) == expected
 
 
@@ -82,14 +82,14 @@ def test_select_answers_in_the_negotiated_format(
     if media_type == "text/csv":
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0] == ["case"]
-        assert len(rows) == 6
+        assert len(rows) == 7  # the header and six cases
     elif media_type == "text/tab-separated-values":
         assert text.splitlines()[0] == "?case"
-        assert len(text.splitlines()) == 6
+        assert len(text.splitlines()) == 7
     elif media_type == RESULTS_JSON:
-        assert len(json.loads(text)["results"]["bindings"]) == 5
+        assert len(json.loads(text)["results"]["bindings"]) == 6
     else:
-        assert text.count("<result>") == 5
+        assert text.count("<result>") == 6
         assert "http://www.w3.org/2005/sparql-results#" in text
 
 
@@ -111,7 +111,7 @@ def test_construct_answers_in_every_rdf_format(
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].split(";")[0] == accept
     graph = Graph().parse(data=answer.text, format=rdflib_format)
-    assert len(graph) == 5
+    assert len(graph) == 6
     assert set(graph.objects(None, RDF.type)) == {LT.Case}
 
 
@@ -226,7 +226,7 @@ def test_a_malformed_query_gets_400_with_the_parsers_message(our_server: Running
     assert answer.status_code == 400
     assert "not valid SPARQL" in answer.text
     assert "line" in answer.text.lower()
-    assert len(_cases(after)) == 5
+    assert len(_cases(after)) == 6
 
 
 def test_a_query_past_the_time_limit_is_stopped_and_the_server_goes_on(our_server: RunningServer) -> None:
@@ -237,7 +237,7 @@ def test_a_query_past_the_time_limit_is_stopped_and_the_server_goes_on(our_serve
     assert answer.status_code == 503
     assert "time limit of 3 seconds" in answer.text
     for each in after:
-        assert len(_cases(each)) == 5
+        assert len(_cases(each)) == 6
 
 
 def test_a_ten_megabyte_query_is_refused_unread(our_server: RunningServer) -> None:
@@ -249,7 +249,7 @@ def test_a_ten_megabyte_query_is_refused_unread(our_server: RunningServer) -> No
     assert direct.status_code == 413
     assert form.status_code == 413
     assert "100,000 bytes" in direct.text
-    assert len(_cases(after)) == 5
+    assert len(_cases(after)) == 6
 
 
 def test_text_that_is_not_utf8_is_refused(our_server: RunningServer) -> None:
@@ -376,7 +376,7 @@ def test_void_describes_the_data_computed_from_it(our_server: RunningServer) -> 
     cases = next(
         p for p in graph.objects(dataset, VOID.classPartition) if graph.value(p, VOID["class"]) == LT.Case
     )
-    assert graph.value(cases, VOID.entities).toPython() == 5
+    assert graph.value(cases, VOID.entities).toPython() == 6
     wikidata = next(
         s
         for s in graph.objects(dataset, VOID.subset)

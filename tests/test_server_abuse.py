@@ -36,7 +36,7 @@ def _mixed_requests() -> list[tuple[str, str, dict[str, object], Callable[[httpx
             "GET",
             "sparql",
             {"params": {"query": CASES}, "headers": {"Accept": RESULTS_JSON}},
-            lambda r: len(r.json()["results"]["bindings"]) == 5,
+            lambda r: len(r.json()["results"]["bindings"]) == 6,
         ),
         (
             "POST",
@@ -52,7 +52,7 @@ def _mixed_requests() -> list[tuple[str, str, dict[str, object], Callable[[httpx
                 "<https://w3id.org/libertera/ontology#Case>) }",
                 "headers": {"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
             },
-            lambda r: len(r.text.strip().splitlines()) == 5,
+            lambda r: len(r.text.strip().splitlines()) == 6,
         ),
         (
             "GET",
@@ -116,7 +116,7 @@ def test_updates_are_refused_on_every_route(our_server: RunningServer, route: st
         after = http.get("sparql", params={"query": CASES}, headers={"Accept": RESULTS_JSON})
     for answer in answers:
         assert 400 <= answer.status_code < 500, f"{answer.request.method} /{route}: {answer.status_code}"
-    assert len(after.json()["results"]["bindings"]) == 5
+    assert len(after.json()["results"]["bindings"]) == 6
     assert our_server.dataset_hash() == before
 
 
@@ -196,7 +196,7 @@ def test_a_cheap_query_is_answered_while_slow_ones_hold_every_worker(
             cheap = httpx.get(url, params={"query": CASES}, headers={"Accept": RESULTS_JSON}, timeout=120)
             assert not any(each.done() for each in slow), "the slow queries ended before the cheap answer"
             assert cheap.status_code == 200, cheap.text
-            assert len(cheap.json()["results"]["bindings"]) == 5
+            assert len(cheap.json()["results"]["bindings"]) == 6
             assert [each.result().status_code for each in slow] == [503, 503]
     finally:
         server.stop()

@@ -70,13 +70,13 @@ class BuildReport:
         assert self.validation is not None
         if not self.validation.conforms:
             return f"{self.validation}\nNothing was published: the data does not conform to the SHACL shapes."
-        notes = (*self.validation.warnings, *self.validation.infos)
         lines = [
             str(self.summary),
             str(self.checks),
             f"SHACL: conforms, {len(self.validation.warnings)} warning(s), "
             f"{len(self.validation.infos)} note(s)",
-            *(f"  note: {result}" for result in notes),
+            *(f"  warning: {result}" for result in self.validation.warnings),
+            *(f"  note: {result}" for result in self.validation.infos),
             f"wrote {len(self.dumps)} dumps to {self.output}/: " + ", ".join(p.name for p in self.dumps),
             f"wrote {len(self.query_results)} canned query results to {self.output}/queries/ (CSV)",
             f"wrote {len(self.views)} graph views to {self.output}/views/ (GraphML)"

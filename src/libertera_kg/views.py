@@ -284,13 +284,30 @@ def export_format(fmt: str | None, path: Path) -> str:
     return fmt
 
 
+def gexf_typed(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``graph`` with each node attribute of one type, as GEXF declares it once: an attribute that some
+    node holds as text (two sources' values joined, "70; 73") is text on every node."""
+    kinds: dict[str, set[type]] = {}
+    for _, data in graph.nodes(data=True):
+        for key, value in data.items():
+            kinds.setdefault(key, set()).add(type(value))
+    textual = {key for key, found in kinds.items() if str in found and len(found) > 1}
+    if not textual:
+        return graph
+    typed = graph.copy()
+    for _, data in typed.nodes(data=True):
+        for key in textual & data.keys():
+            data[key] = str(data[key])
+    return typed
+
+
 def serialise_view(graph: nx.MultiDiGraph, fmt: str) -> str:
     """The text of ``graph`` in ``fmt``: GraphML, GEXF, node-link JSON (D3), Cytoscape.js JSON or CSV."""
     if fmt == "graphml":
         return "\n".join(nx.generate_graphml(graph)) + "\n"
     if fmt == "gexf":
         # networkx stamps the file with today's date; the same graph must give the same bytes.
-        text = "\n".join(nx.generate_gexf(graph)) + "\n"
+        text = "\n".join(nx.generate_gexf(gexf_typed(graph))) + "\n"
         return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
     if fmt == "json":
         return json.dumps(nx.node_link_data(graph, edges="edges"), indent=2, ensure_ascii=False) + "\n"
