@@ -260,15 +260,19 @@ def test_sparql_runs_a_file_or_standard_input(
 
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 def test_sparql_syntax_error_says_the_sparql_is_invalid(
-    store: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The message names where the query came from, then what is wrong with it."""
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("SELECT * WHERE { ?s ?p"))
-    assert main(["sparql", "-", "--store", store]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("libertera-kg: error: The query is not valid SPARQL 1.1: "), err
-    assert len(err.strip().splitlines()) == 1
+    broken = tmp_path / "broken.rq"
+    broken.write_text("SELECT ?s WHERE {\n  ?s ?p ?o\n  FILTER(\n}\n", encoding="utf-8")
+    for given, named in (("-", "standard input"), (str(broken), str(broken))):
+        assert main(["sparql", given, "--store", store]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"libertera-kg: error: {named}: The query is not valid SPARQL 1.1: "), err
+        assert len(err.strip().splitlines()) == 1
 
 
 def test_every_error_class_the_readme_names_is_importable_from_the_package() -> None:

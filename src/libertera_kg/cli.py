@@ -22,6 +22,7 @@ from .errors import (
     LiberteraError,
     MissingDependencyError,
     QueryParameterError,
+    QuerySyntaxError,
     UsageError,
 )
 
@@ -156,10 +157,13 @@ def _sparql(args: argparse.Namespace) -> int:
         from .untrusted import read_utf8
 
         text = read_utf8(Path(args.file))
+    where = "standard input" if args.file == "-" else args.file
     if not any(line.strip() and not line.strip().startswith("#") for line in text.splitlines()):
-        where = "standard input" if args.file == "-" else args.file
         raise DataFileError(where, "the query file holds no query (only blanks and comments)")
-    result = _store(args).sparql(text, allowed_services=tuple(args.allow_service))
+    try:
+        result = _store(args).sparql(text, allowed_services=tuple(args.allow_service))
+    except QuerySyntaxError as exc:  # the file at fault, before what is wrong in it
+        raise DataFileError(where, str(exc)) from None
     print(result.format(args.format), end="" if args.format != "table" else "\n")
     return EXIT_OK
 

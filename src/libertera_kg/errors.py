@@ -81,6 +81,10 @@ class QueryError(LiberteraError):
     """A query cannot be run: its SPARQL is invalid, or the engine fails while answering it."""
 
 
+class QuerySyntaxError(QueryError):
+    """The query's text is not valid SPARQL 1.1, as the engine that was to run it reads it."""
+
+
 class ReadOnlyError(QueryError):
     """An update (INSERT, DELETE, LOAD …) was sent where only queries are accepted."""
 

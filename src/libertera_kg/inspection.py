@@ -27,7 +27,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from .errors import QueryError, ReadOnlyError
+from .errors import QuerySyntaxError, ReadOnlyError
 
 #: The query forms, by the name of rdflib's algebra node.
 _FORMS = {
@@ -123,7 +123,7 @@ def _parsed(text: str, base_iri: str | None = None) -> tuple[Query, bool]:
         return translateQuery(tree, base=base_iri), select_star
     except Exception as exc:  # pyparsing, rdflib and recursion errors all mean "not a query we can read"
         refuse_update(text)
-        raise QueryError(f"The query is not valid SPARQL 1.1: {_parser_message(exc)}") from exc
+        raise QuerySyntaxError(f"The query is not valid SPARQL 1.1: {_parser_message(exc)}") from exc
 
 
 def refuse_update(text: str) -> None:

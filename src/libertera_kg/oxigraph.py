@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import QueryError
+from .errors import QueryError, QuerySyntaxError
 from .inspection import refuse_update
 from .resources import shipped_query
 from .results import QueryResult, result_from_any
@@ -72,7 +72,7 @@ class OxigraphStore(Store):
             rows = [tuple(convert(solution[c]) for c in columns) for solution in solutions]
         except SyntaxError as exc:
             refuse_update(text)
-            raise QueryError(f"The query is not valid SPARQL 1.1: {first_line(exc)}") from exc
+            raise QuerySyntaxError(f"The query is not valid SPARQL 1.1: {first_line(exc)}") from exc
         except (ValueError, OSError, RuntimeError) as exc:
             raise QueryError(f"{run.label} cannot run on pyoxigraph: {first_line(exc)}") from exc
         return result_from_any(columns, rows, truncated=truncated)

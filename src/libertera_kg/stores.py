@@ -31,6 +31,7 @@ from .errors import (
     EndpointError,
     MissingDependencyError,
     QueryError,
+    QuerySyntaxError,
     ReadOnlyError,
     UnknownGraphError,
     UnknownNameError,
@@ -176,8 +177,8 @@ class MemoryStore(Store):
         refuse_misread_services(text)
         try:
             query = parse_query(text, run.base_iri)
-        except QueryError as exc:  # rdflib's parser also refuses some valid queries: say where they run
-            raise QueryError(
+        except QuerySyntaxError as exc:  # rdflib's parser also refuses some valid queries: say where they run
+            raise QuerySyntaxError(
                 f"{exc} (as rdflib's parser reads it; it also refuses some valid queries, nested more "
                 "than about 30 groups deep or with a '#' inside an IRI before SERVICE, which the oxigraph "
                 "store runs: --store oxigraph)"
