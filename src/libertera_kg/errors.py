@@ -8,6 +8,7 @@
     │   └── QueryParameterError    a query parameter's value is wrong (names the parameter)
     ├── OutputError                a file or folder cannot be written (nothing partial is left)
     ├── QueryError                 a store cannot run a query (invalid SPARQL, an engine's error)
+    │   ├── QuerySyntaxError       the text is not valid SPARQL 1.1 as the engine reads it
     │   ├── ReadOnlyError          an update sent where only queries are accepted
     │   ├── QueryRefusedError      a query that policy refuses (a SERVICE not allowed)
     │   │   └── UnknownGraphError  it names a graph the store does not hold (graphs are never fetched)
