@@ -32,7 +32,7 @@ from libertera_kg import (
     load_into_store,
 )
 from libertera_kg.catalogue import parse_query_file
-from libertera_kg.errors import QueryRefusedError, ReadOnlyError
+from libertera_kg.errors import QueryRefusedError, QuerySyntaxError, ReadOnlyError
 from libertera_kg.inspection import QueryDataset
 from libertera_kg.resources import resource_root
 from libertera_kg.stores import with_values
@@ -386,9 +386,9 @@ def test_the_remote_store_is_read_only_and_local_ones_are_not(stores: dict[str, 
 
 def test_invalid_sparql_is_a_clear_error_on_every_store(stores: dict[str, Store]) -> None:
     for kind, store in stores.items():
-        with pytest.raises(QueryError, match=r"not valid SPARQL") as raised:
+        with pytest.raises(QuerySyntaxError, match=r"not valid SPARQL") as raised:
             store.sparql("SELECT * WHERE { ?s ?p")
-        assert type(raised.value) is QueryError, kind
+        assert type(raised.value) is QuerySyntaxError, kind
 
 
 def test_an_unreachable_endpoint_is_named_in_the_error(unused_loopback_url: str) -> None:

@@ -229,13 +229,19 @@ def test_a_malformed_query_gets_400_with_the_parsers_message(our_server: Running
     assert len(_cases(after)) == 6
 
 
-def test_a_query_past_the_time_limit_is_stopped_and_the_server_goes_on(our_server: RunningServer) -> None:
+def test_a_query_past_the_time_limit_is_stopped_and_the_server_goes_on(
+    launch: Launcher, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    with _client(our_server) as client:
-        answer = client.get("sparql", params={"query": cartesian})
-        after = [client.get("sparql", params={"query": CASES}) for _ in range(3)]
+    server = launch.ours(tmp_path_factory.mktemp("time-limit"), "--timeout", "2")
+    try:
+        with _client(server) as client:
+            answer = client.get("sparql", params={"query": cartesian})
+            after = [client.get("sparql", params={"query": CASES}) for _ in range(3)]
+    finally:
+        server.stop()
     assert answer.status_code == 503
-    assert "time limit of 3 seconds" in answer.text
+    assert "time limit of 2 seconds" in answer.text
     for each in after:
         assert len(_cases(each)) == 6
 

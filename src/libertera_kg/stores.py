@@ -253,7 +253,7 @@ class EndpointStore(Store):
             client.setReturnFormat(N3 if is_graph else JSON)
             answer: Any = client.queryAndConvert()
         except QueryBadFormed as exc:  # the endpoint answered 400: the query, not the endpoint, is at fault
-            raise QueryError(
+            raise QuerySyntaxError(
                 f"{run.label} cannot run: the endpoint {self.url} says it is not valid SPARQL "
                 f"({first_line(exc)})"
             ) from exc
