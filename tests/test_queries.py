@@ -21,7 +21,6 @@ from rdflib.plugins.sparql import prepareQuery
 from libertera_kg import (
     DataFileError,
     EndpointError,
-    QueryError,
     QueryParameterError,
     Store,
     UnknownNameError,
