@@ -151,6 +151,7 @@ QUESTIONS = [
             ("forced labour or services",),
             ("forced labour for domestic services",),
             ("removal of organs",),
+            ("servitude",),
             ("trafficking in persons for organ removal",),
         },
     ),
