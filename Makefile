@@ -36,7 +36,7 @@ bench: $(VENV)/.installed-test
 
 docs: $(VENV)/.installed-test
 	$(BIN)/libertera-kg docs -o dist/docs
-	for view in participation cases offences network; do $(BIN)/libertera-kg draw $$view -o docs/images/$$view.png; done
+	for view in participation cases offences network series; do $(BIN)/libertera-kg draw $$view -o docs/images/$$view.png; done
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

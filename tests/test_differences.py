@@ -148,3 +148,19 @@ def test_the_kind_of_a_difference_follows_from_the_bounds(made_up: KnowledgeGrap
         first, kind = expected
         assert found[subject][3] == f"test-{first}", subject
         assert found[subject][6] == kind, subject
+
+
+def test_the_readme_shows_the_query_s_own_table(kg: KnowledgeGraph) -> None:
+    """README's "Sources and how they differ" holds the answer of where-sources-differ, row for row."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- where-sources-differ -->\n")[1].split("<!-- /where-sources-differ -->")[0]
+    rows = [
+        (topic, subject, value, source, other or "\N{EN DASH}", other_source, kind)
+        for topic, subject, value, source, other, other_source, kind in _differences(kg, "memory")
+    ]
+    expected = [
+        "| difference | about | one source says | in | the other says | in | kind |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    expected += ["| " + " | ".join(cells) + " |" for cells in rows]
+    assert shown.splitlines() == expected

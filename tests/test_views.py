@@ -42,6 +42,8 @@ def test_the_views_are_the_ones_analysts_ask_for() -> None:
         "organisation",
         "participation",
         "provenance",
+        "series",
+        "sources",
     ]
     for item in list_views():
         assert item.summary

@@ -41,7 +41,10 @@ def picture_format(path: Path) -> str:
 
 
 def render_view(graph: nx.MultiDiGraph, name: str, fmt: str = "png") -> bytes:
-    """The picture of the view ``name`` (its ``graph``) as PNG or SVG bytes."""
+    """The picture of the view ``name`` (its ``graph``) as PNG or SVG bytes: for ``series`` a chart of
+    its figures, for any other view the graph itself."""
+    if name == "series":
+        return _series_chart(graph, fmt)
     plt = _pyplot()
     positions = _layout(graph, name)
     types = sorted({str(data.get("type") or "other") for _, data in graph.nodes(data=True)})
@@ -76,15 +79,20 @@ def render_view(graph: nx.MultiDiGraph, name: str, fmt: str = "png") -> bytes:
         axes.margins(x=0.12, y=0.08)
         axes.set_axis_off()
         figure.tight_layout()
-        # No creation date or software version in the file, so the same graph gives the same bytes.
-        metadata: Mapping[str, str | None] = (
-            {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
-        )
-        out = io.BytesIO()
-        with plt.rc_context({"svg.hashsalt": "libertera", "svg.fonttype": "none"}):
-            figure.savefig(out, format=fmt, metadata=dict(metadata))
+        return _saved(plt, figure, fmt)
     finally:
         plt.close(figure)
+
+
+def _saved(plt: Any, figure: Any, fmt: str) -> bytes:
+    """The figure as PNG or SVG bytes, with no creation date or software version in the file, so that the
+    same graph gives the same bytes."""
+    metadata: Mapping[str, str | None] = (
+        {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
+    )
+    out = io.BytesIO()
+    with plt.rc_context({"svg.hashsalt": "libertera", "svg.fonttype": "none"}):
+        figure.savefig(out, format=fmt, metadata=dict(metadata))
     return out.getvalue()
 
 
@@ -170,3 +178,106 @@ def _tree_layout(graph: nx.MultiDiGraph) -> dict[str, Position]:
         for index, node in enumerate(members):
             positions[node] = ((index + 1) / (len(members) + 1), -float(level))
     return positions
+
+
+#: The counts the series chart shows, in its order.
+SERIES_COUNTS = tuple(
+    f"https://w3id.org/libertera/concept/quantity-kind/{name}"
+    for name in (
+        "participating-countries",
+        "suspects-arrested",
+        "arrests-linked-to-trafficking-or-smuggling",
+        "victims-protected-or-rescued",
+        "irregular-migrants-detected",
+        "investigations-opened",
+    )
+)
+#: How a bar shows its bound: solid for an exact count, hatched for an estimate, an open top for a bound.
+_BOUND_HATCH = {"=": "", "~": "...", ">": "//", ">=": "//", "<": "\\\\", "<=": "\\\\"}
+
+
+def _series_chart(graph: nx.MultiDiGraph, fmt: str) -> bytes:
+    """The main counts of each operation of the series side by side, one panel per count: each bar is the
+    figure of INTERPOL's release (its exact one where it gives one), hatched by its bound and labelled
+    with the release's words; a count only a report gives says so, a count no source gives says that."""
+    plt = _pyplot()
+    operations = _operations_in_order(graph)
+    chosen = series_chart_figures(graph)
+    figure, panels = plt.subplots(2, 3, figsize=(13, 7.5), dpi=100)
+    try:
+        names = [str(graph.nodes[n]["label"]) for n in operations]
+        for count, axes in zip(SERIES_COUNTS, panels.flat, strict=True):
+            title = str(graph.nodes[count]["label"]) if count in graph else count.rsplit("/", 1)[-1]
+            axes.set_title("\n".join(textwrap.wrap(title, 34)), fontsize=9)
+            for index, operation in enumerate(operations):
+                found = chosen.get((operation, count))
+                if found is None:
+                    axes.text(index, 0, "not given", ha="center", va="bottom", fontsize=7, color="#777777")
+                    continue
+                value, words, notation, primary = found
+                axes.bar(
+                    index,
+                    value,
+                    color="#4c72b0" if primary else "#dd8452",
+                    edgecolor="black",
+                    hatch=_BOUND_HATCH.get(notation, ""),
+                    width=0.6,
+                )
+                label = words if primary else f"{words}\n(a report)"
+                axes.text(index, value, label, ha="center", va="bottom", fontsize=7)
+            axes.set_xticks(range(len(operations)), names, fontsize=8)
+            axes.margins(y=0.25)
+            axes.tick_params(axis="y", labelsize=7)
+        handles = [
+            plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="black", hatch=hatch)
+            for hatch in ("", "...", "//")
+        ] + [plt.Rectangle((0, 0), 0, 0, fill=False, edgecolor="none")]
+        figure.legend(
+            handles,
+            ["exact", "about", "more than (a lower bound)", "* preliminary, as the source says"],
+            loc="lower center",
+            ncol=4,
+            fontsize=8,
+            frameon=False,
+        )
+        figure.suptitle(
+            "The Liberterra series: each operation's figures as INTERPOL's releases give them", fontsize=11
+        )
+        figure.tight_layout(rect=(0, 0.05, 1, 0.97))
+        return _saved(plt, figure, fmt)
+    finally:
+        plt.close(figure)
+
+
+def _operations_in_order(graph: nx.MultiDiGraph) -> list[str]:
+    """The operations of the series view, by their number in the series."""
+    numbered = [n for n, d in graph.nodes(data=True) if d.get("seriesNumber") is not None]
+    return sorted(numbered, key=lambda n: int(graph.nodes[n]["seriesNumber"]))
+
+
+def series_chart_figures(graph: nx.MultiDiGraph) -> dict[tuple[str, str], tuple[float, str, str, bool]]:
+    """For each (operation, count) of the ``series`` view, the figure its chart shows: (number, words, bound
+    notation, whether a press release states it), the release's before a report's and an exact figure
+    before a rounding; " *" ends the words of a figure its source calls preliminary."""
+    operations = _operations_in_order(graph)
+    part_of = {u: v for u, v, key in graph.edges(keys=True) if key == "sem:subEventOf"}
+    candidates: dict[tuple[str, str], list[tuple[tuple[int, int, str], tuple[float, str, str, bool]]]] = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("statedValue") is None:
+            continue
+        out = {key: target for _, target, key in graph.out_edges(node, keys=True)}
+        counted, count = out.get("lt:figureOf"), out.get("lt:quantityKind")
+        while counted in part_of and counted not in operations:
+            counted = part_of[counted]
+        if counted not in operations or count not in SERIES_COUNTS:
+            continue
+        notation = str(graph.nodes[out["lt:boundKind"]].get("notation", "")) if "lt:boundKind" in out else ""
+        source_type = str(graph.nodes[out["lt:statedIn"]].get("type", "")) if "lt:statedIn" in out else ""
+        primary = "lt:PressRelease" in source_type
+        rank = (0 if primary else 1, 0 if notation == "=" else 1, node)
+        words = str(data.get("statedAs", ""))
+        if "lt:reportStatus" in out and graph.nodes[out["lt:reportStatus"]].get("label") == "preliminary":
+            words += " *"
+        figure = (float(data["statedValue"]), words, notation, primary)
+        candidates.setdefault((str(counted), str(count)), []).append((rank, figure))
+    return {key: min(found)[1] for key, found in candidates.items()}

@@ -15,10 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks import Problem
+from .errors import MissingDependencyError
 from .summary import GraphSummary
 from .validation import ValidationReport
+
+if TYPE_CHECKING:
+    from .stores import Store
 
 _CHECKS_PASSED = (
     "checks: every term declared, ontology header complete, OWL typing and OWL 2 RL consistency pass"
@@ -106,7 +111,6 @@ def build(files: Sequence[str | Path] = (), *, output: Path = Path("dist")) -> B
     from .publish import refuse_unwritable_folder, serialize_dumps, write_files_atomically
     from .stores import canned_query_results, connect
     from .validation import validate
-    from .views import view_files
 
     refuse_unwritable_folder(output)  # before the minute of work, not after it
     kg = load(*files)
@@ -119,7 +123,7 @@ def build(files: Sequence[str | Path] = (), *, output: Path = Path("dist")) -> B
         return BuildReport(output, summary, checks, validation)
     store = connect(graph=kg)
     answers = {f"queries/{name}.csv": csv for name, csv in canned_query_results(store).items()}
-    views, pictures = view_files(store)
+    views, pictures = _view_files(store)
     dumps = serialize_dumps(kg.dataset)
     write_files_atomically(output, {**dumps, **answers, **views, **pictures})
     return BuildReport(
@@ -132,3 +136,18 @@ def build(files: Sequence[str | Path] = (), *, output: Path = Path("dist")) -> B
         views=tuple(output / name for name in views),
         pictures=tuple(output / name for name in pictures),
     )
+
+
+def _view_files(store: Store) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Every view as GraphML, and as a PNG picture when matplotlib is installed, by relative file name."""
+    from .views import list_views, serialise_view, view
+
+    graphs = {item.name: view(item.name, store) for item in list_views()}
+    graphml = {f"views/{name}.graphml": serialise_view(graph, "graphml") for name, graph in graphs.items()}
+    try:
+        from .drawing import render_view
+
+        pictures = {f"views/{name}.png": render_view(graph, name) for name, graph in graphs.items()}
+    except MissingDependencyError:
+        pictures = {}
+    return graphml, pictures

@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 from rdflib import OWL, RDF, RDFS, Dataset, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
 from . import resources
 from .catalogue import CannedQuery, find_named, parse_query_file
-from .errors import MissingDependencyError, UsageError
+from .errors import UsageError
 from .namespaces import PREFIXES
 
 if TYPE_CHECKING:
@@ -146,6 +146,16 @@ def provenance(store: Store | None = None) -> nx.MultiDiGraph:
     return view("provenance", store)
 
 
+def sources(store: Store | None = None) -> nx.MultiDiGraph:
+    """The reports and releases, the release each relays, their publishers and what each speaks of."""
+    return view("sources", store)
+
+
+def series(store: Store | None = None) -> nx.MultiDiGraph:
+    """The Liberterra operations, their activities and every figure of each, with its bound and source."""
+    return view("series", store)
+
+
 def _build(
     edge_rows: list[Record], attribute_rows: list[Record], source_rows: list[Record], labels: dict[str, str]
 ) -> nx.MultiDiGraph:
@@ -235,6 +245,7 @@ _PREFIXES = {
     "skos": str(SKOS),
     "rdf": str(RDF),
     "owl": str(OWL),
+    "prov": str(PROV),
     "time": "http://www.w3.org/2006/time#",
 }
 
@@ -340,19 +351,6 @@ def _edge_list(graph: nx.MultiDiGraph) -> str:
             ]
         )
     return out.getvalue()
-
-
-def view_files(store: Store) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Every view as GraphML, and as a PNG picture when matplotlib is installed, by relative file name."""
-    graphs = {item.name: view(item.name, store) for item in list_views()}
-    graphml = {f"views/{name}.graphml": serialise_view(graph, "graphml") for name, graph in graphs.items()}
-    try:
-        from .drawing import render_view
-
-        pictures = {f"views/{name}.png": render_view(graph, name) for name, graph in graphs.items()}
-    except MissingDependencyError:
-        pictures = {}
-    return graphml, pictures
 
 
 def view_to_rdf(
