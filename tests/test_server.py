@@ -525,3 +525,17 @@ def test_serve_checks_its_data_files_before_anything_listens(
     assert str(broken) in capsys.readouterr().err
     assert main(["serve", "--store", "oxigraph", "--store-path", "x", "--data", str(broken)]) == 2
     assert "--data adds files to the graph served from memory" in capsys.readouterr().err
+
+
+def test_an_entity_page_shows_each_source_side_by_side_and_marks_differences(
+    our_server: RunningServer,
+) -> None:
+    with _client(our_server) as client:
+        page = client.get("id/person/david-caunter", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    table = page.text.split('<table class="sources">')[1].split("</table>")[0]
+    assert 'href="/id/source/stern-liberterra-iii"' in table
+    assert 'href="/id/source/news-article-libertera-3"' in table
+    differing = [row for row in table.split("<tr") if 'class="differs"' in row]
+    assert any(" name</td>" in row and "David Conter" in row and "David Caunter" in row for row in differing)
+    assert not any("quotation" in row for row in differing), "each source's own statements differ by nature"

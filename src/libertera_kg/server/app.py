@@ -269,12 +269,15 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
             return templates.TemplateResponse(
                 request, "missing.html", {"iri": iri}, status_code=404, headers={"Vary": "Accept"}
             )
-        provenance = get_query("provenance")
-        quotes = await server.run(
-            QueryJob(with_values(provenance.text, provenance.bind({"entity": iri})), raw=True)
-        )
-        assert quotes.result is not None
-        page = entity_page(iri, rows, quotes.result.records(), server.property_labels)
+        answers = []
+        for name in ("provenance", "what-sources-say"):
+            canned = get_query(name)
+            answer = await server.run(
+                QueryJob(with_values(canned.text, canned.bind({"entity": iri})), raw=True)
+            )
+            assert answer.result is not None
+            answers.append(answer.result.records())
+        page = entity_page(iri, rows, answers[0], server.property_labels, answers[1])
         return templates.TemplateResponse(request, "entity.html", page, headers={"Vary": "Accept"})
 
     async def refuse_update(request: Request) -> Response:

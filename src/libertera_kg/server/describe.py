@@ -163,13 +163,65 @@ class Quote:
 Record = Mapping[str, Node | None]
 
 
-def entity_page(
-    iri: str, links: Sequence[Record], quotes: Sequence[Record], property_labels: Mapping[str, str]
-) -> dict[str, Any]:
-    """What the entity page shows: label, types, links out and in, and the quotes behind its claims.
+@dataclass(frozen=True)
+class SourceColumn:
+    """A source in the side-by-side table of an entity page: its IRI, a short name and its standing."""
 
-    ``links`` are the rows of ``queries/server/entity-links.rq`` and ``quotes`` those of the canned query
-    ``provenance``, for ``iri``; ``property_labels`` name the properties as the served graph does.
+    iri: str
+    name: str
+    standing: str
+
+
+@dataclass(frozen=True)
+class SourcesRow:
+    """One aspect of an entity, with what each source gives for it (in the columns' order) and whether
+    two sources give it differently."""
+
+    aspect: str
+    values: tuple[tuple[str, ...], ...]
+    differs: bool
+
+
+#: Aspects whose values are our names for each source's own statement, which differ by nature.
+_OWN_STATEMENTS = {"finding", "trend", "quotation", "type"}
+_STANDING_ORDER = {"primary": 0, "secondary": 1, "reference": 2}
+
+
+def sources_side_by_side(rows: Sequence[Record]) -> tuple[list[SourceColumn], list[SourcesRow]]:
+    """The rows of the canned query ``what-sources-say`` as a table: one column per source (primary first),
+    one row per aspect, a row marked where sources that both give the aspect give different values."""
+    standing = {str(row["source"]): str(row["standing"]) for row in rows}
+    columns = [
+        SourceColumn(iri, _local(iri), kind)
+        for iri, kind in sorted(standing.items(), key=lambda item: (_STANDING_ORDER.get(item[1], 3), item[0]))
+    ]
+    said: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        values = said.setdefault(str(row["aspect"]), {}).setdefault(str(row["source"]), [])
+        if str(row["value"]) not in values:
+            values.append(str(row["value"]))
+    table = []
+    for aspect in sorted(said, key=lambda a: (a in _OWN_STATEMENTS, a)):
+        by_source = said[aspect]
+        given = {tuple(sorted(values)) for values in by_source.values()}
+        differs = aspect not in _OWN_STATEMENTS and len(given) > 1
+        table.append(SourcesRow(aspect, tuple(tuple(by_source.get(c.iri, ())) for c in columns), differs))
+    return columns, table
+
+
+def entity_page(
+    iri: str,
+    links: Sequence[Record],
+    quotes: Sequence[Record],
+    property_labels: Mapping[str, str],
+    statements: Sequence[Record] = (),
+) -> dict[str, Any]:
+    """What the entity page shows: label, types, links out and in, what each source says side by side,
+    and the quotes behind its claims.
+
+    ``links`` are the rows of ``queries/server/entity-links.rq``, ``quotes`` those of the canned query
+    ``provenance`` and ``statements`` those of ``what-sources-say``, for ``iri``; ``property_labels`` name
+    the properties as the served graph does.
     """
     out: list[Link] = []
     incoming: list[Link] = []
@@ -199,6 +251,7 @@ def entity_page(
         for row in quotes
         if row["quote"] is not None
     ]
+    columns, said = sources_side_by_side(statements)
     return {
         "iri": iri,
         "label": labels[0] if labels else _local(iri),
@@ -206,6 +259,8 @@ def entity_page(
         "out": out,
         "incoming": incoming,
         "quotes": quote_rows,
+        "sources": columns,
+        "said": said,
     }
 
 
