@@ -164,3 +164,30 @@ def test_the_readme_shows_the_query_s_own_table(kg: KnowledgeGraph) -> None:
     ]
     expected += ["| " + " | ".join(cells) + " |" for cells in rows]
     assert shown.splitlines() == expected
+
+
+def test_an_official_is_named_as_the_source_quoting_him_names_him() -> None:
+    """The article quotes "David Conter, Director of the Organized and Emerging Crime Division": its row
+    keeps those words, beside the name the reports give him, rather than mixing the two."""
+    (row,) = connect().query("officials").to_dicts()
+    assert row["name"] == "David Conter"
+    assert row["knownAs"] == "David Caunter"
+    assert row["post"] == "Director of the Organized and Emerging Crime Division"
+    assert row["unit"] == "Organized and Emerging Crime Division"
+    assert str(row["source"]) == SOURCE + "news-article-libertera-3"
+
+
+def test_the_overview_names_the_source_of_every_figure() -> None:
+    rows = connect().query("operation-overview").to_dicts()
+    victims = {
+        (str(r["source"]).removeprefix(SOURCE), r["statedAs"])
+        for r in rows
+        if r["quantity"] == "potential victims protected or rescued"
+    }
+    assert victims == {
+        ("interpol-release-liberterra-iii", "4,414"),
+        ("interpol-release-liberterra-iii", "4,400"),
+        ("news-article-libertera-3", "over 4,400"),
+        ("radionicaragua-liberterra-iii", "4,419"),
+    }
+    assert all(r["quote"] is None for r in rows if str(r["source"]) != SOURCE + "news-article-libertera-3")
