@@ -200,6 +200,19 @@ def test_query_table_names_the_row_count(capsys: pytest.CaptureFixture[str]) -> 
     assert capsys.readouterr().out.rstrip().endswith("(4 rows)")
 
 
+def test_query_tables_show_iris_as_the_prefixed_names_parameters_take(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["query", "what-sources-say", "-p", "entity=person:david-caunter"]) == 0
+    table = capsys.readouterr().out
+    assert "source:stern-liberterra-iii" in table
+    assert "https://w3id.org/" not in table
+    long_iri = connect().sparql(
+        "SELECT ?x WHERE { BIND (<https://example.org/a/long/path/to/thing-42> AS ?x) }"
+    )
+    assert long_iri.to_table(width=20).splitlines()[2] == "https://e…o/thing-42"
+
+
 def test_query_on_oxigraph_on_disk_and_on_an_endpoint(
     sparql_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,8 @@ minting a new IRI. A test keeps its terms equal to those the ontology declares.
 
 from __future__ import annotations
 
+from functools import cache
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -182,3 +184,32 @@ DATA_PREFIXES: dict[str, str] = {
     "victim": str(CONCEPT["victim-status/"]),
     "victims": str(ID["victims/"]),
 }
+
+#: The prefixes a table in the terminal shows IRIs with: ours, the data files' (the names a query parameter
+#: takes, such as ``country:BR``) and the W3C vocabularies'.
+DISPLAY_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    **DATA_PREFIXES,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+_BY_LENGTH = sorted(DISPLAY_PREFIXES.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+@cache
+def prefixed_name(iri: str) -> str:
+    """``iri`` with the longest namespace of :data:`DISPLAY_PREFIXES` it starts with as its prefix
+    (``country:BR``, ``id:claim/f00396…``), the form a query parameter takes; an IRI in no namespace, as is.
+
+    >>> prefixed_name("https://w3id.org/libertera/id/country/BR")
+    'country:BR'
+    """
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri.removeprefix(namespace)}"
+    return iri

@@ -33,6 +33,7 @@ from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import MissingDependencyError
+from .namespaces import prefixed_name
 
 if TYPE_CHECKING:
     import pandas
@@ -218,7 +219,10 @@ def _json_term(term: Node) -> dict[str, str]:
 
 
 def _short(term: Node) -> str:
-    """How a term reads in a table: IRIs in full, literals by their text, on one line."""
+    """How a term reads in a table: an IRI as a prefixed name where one of our prefixes fits, a literal by
+    its text, on one line."""
+    if isinstance(term, URIRef):
+        return prefixed_name(str(term))
     return " ".join(str(term).split()) if isinstance(term, Literal) else str(term)
 
 
@@ -232,7 +236,14 @@ def _fit(widths: list[int], room: int) -> None:
 
 
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` in ``width`` characters: an IRI loses its middle (its end tells IRIs apart), other text its
+    end."""
+    if len(text) <= width:
+        return text
+    if "://" in text:
+        head = (width - 1) // 2
+        return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+    return text[: width - 1] + "…"
 
 
 def rows_from_bindings(columns: Sequence[str], bindings: Sequence[dict[str, Node]]) -> tuple[Row, ...]:
