@@ -1,13 +1,14 @@
-"""The views of the sources and of the Liberterra series, and the chart of the series."""
+"""The views of the sources and of the Liberterra series, the chart of the series, and what every picture
+of a view must tell apart."""
 
 from __future__ import annotations
 
 import networkx as nx
 import pytest
 
-from libertera_kg import ID
-from libertera_kg.drawing import render_view, series_chart_figures
-from libertera_kg.views import series, sources
+from libertera_kg import CONCEPT, ID
+from libertera_kg.drawing import node_label, render_view, series_chart_figures, type_colours
+from libertera_kg.views import list_views, series, sources, view
 
 COUNT = "https://w3id.org/libertera/concept/quantity-kind/"
 OPERATION = str(ID) + "operation/"
@@ -66,3 +67,21 @@ def test_the_chart_is_the_same_bytes_every_time(series_view: nx.MultiDiGraph) ->
     assert first == render_view(series(), "series", "svg")
     assert b"4,414" in first
     assert b"not given" in first
+
+
+def test_every_type_in_a_picture_has_a_colour_of_its_own() -> None:
+    """The legend told 38 types apart with 20 colours: Assessment and OrganizationalUnit looked alike."""
+    pytest.importorskip("matplotlib", reason="drawing needs matplotlib: pip install 'libertera-kg[viz]'")
+    for item in list_views():
+        types = sorted({str(d.get("type") or "other") for _, d in view(item.name).nodes(data=True)})
+        colours = type_colours(types)
+        assert len(set(colours.values())) == len(types), item.name
+    assert len(set(type_colours([f"type {n}" for n in range(90)]).values())) == 90
+
+
+def test_a_drawn_label_is_whole_and_an_offence_shows_its_iccs_code() -> None:
+    graph = view("offences")
+    labels = {node: node_label(data) for node, data in graph.nodes(data=True)}
+    assert labels[str(CONCEPT) + "offence/child-pornography"] == "child pornography\n(030221)"
+    for node, data in graph.nodes(data=True):
+        assert " ".join(labels[node].split()).startswith(" ".join(str(data["label"]).split())), node

@@ -48,8 +48,7 @@ def render_view(graph: nx.MultiDiGraph, name: str, fmt: str = "png") -> bytes:
     plt = _pyplot()
     positions = _layout(graph, name)
     types = sorted({str(data.get("type") or "other") for _, data in graph.nodes(data=True)})
-    palette = plt.get_cmap("tab20")
-    colours = {kind: palette(index % 20) for index, kind in enumerate(types)}
+    colours = type_colours(types)
     size = max(8.0, min(24.0, 4 + graph.number_of_nodes() * 0.25))
     figure, axes = plt.subplots(figsize=(size, size * 0.7), dpi=100)
     try:
@@ -66,10 +65,7 @@ def render_view(graph: nx.MultiDiGraph, name: str, fmt: str = "png") -> bytes:
                 ax=axes,
                 label=kind,
             )
-        labels = {
-            node: "\n".join(textwrap.wrap(str(data["label"]), 22)[:3])
-            for node, data in graph.nodes(data=True)
-        }
+        labels = {node: node_label(data) for node, data in graph.nodes(data=True)}
         nx.draw_networkx_labels(graph, positions, labels=labels, font_size=7, ax=axes)
         if name != "entities" and graph.number_of_edges() <= 40:
             edge_labels = {(u, v): data["label"] for u, v, data in graph.edges(data=True)}
@@ -82,6 +78,31 @@ def render_view(graph: nx.MultiDiGraph, name: str, fmt: str = "png") -> bytes:
         return _saved(plt, figure, fmt)
     finally:
         plt.close(figure)
+
+
+def node_label(attributes: Mapping[str, object]) -> str:
+    """A node's label as drawn: its whole label, wrapped at 22 characters (never cut), and a concept's
+    code (an offence's ICCS code) after it."""
+    text = str(attributes.get("label", ""))
+    if attributes.get("notation"):
+        text += f" ({attributes['notation']})"
+    return "\n".join(textwrap.wrap(text, 22))
+
+
+def type_colours(types: list[str]) -> dict[str, tuple[float, ...]]:
+    """A colour for each of ``types``, no two alike: matplotlib's three qualitative palettes of twenty
+    (tab20, tab20b, tab20c) one after the other, then evenly spaced hues for any beyond sixty."""
+    from matplotlib import colormaps
+    from matplotlib.colors import hsv_to_rgb
+
+    listed = (colormaps[name](index) for name in ("tab20", "tab20b", "tab20c") for index in range(20))
+    palette: list[tuple[float, ...]] = list(
+        dict.fromkeys(tuple(float(c) for c in colour) for colour in listed)
+    )
+    extra = len(types) - len(palette)
+    if extra > 0:
+        palette += [(*map(float, hsv_to_rgb((i / extra, 0.55, 0.85))), 1.0) for i in range(extra)]
+    return {kind: palette[index] for index, kind in enumerate(types)}
 
 
 def _saved(plt: Any, figure: Any, fmt: str) -> bytes:
