@@ -11,7 +11,7 @@ PACKAGE_FILES := pyproject.toml README.md $(shell find src ontology data queries
 # here (.ci/run installs Node where it is missing); without npm those tests are skipped, saying why.
 CLIENTS := $(if $(shell command -v npm 2>/dev/null),tests/clients/node_modules/.installed)
 
-.PHONY: run test lint docs bench clean
+.PHONY: run test lint docs bench clean editor-assets
 
 run: $(VENV)/.installed-run
 	$(BIN)/libertera-kg build
@@ -37,6 +37,17 @@ bench: $(VENV)/.installed-test
 docs: $(VENV)/.installed-test
 	$(BIN)/libertera-kg docs -o dist/docs
 	for view in participation cases offences network series; do $(BIN)/libertera-kg draw $$view -o docs/images/$$view.png; done
+
+# The query editor's component, CodeMirror 5 from the npm registry, kept in the package so that the wheel
+# needs neither npm nor a network (see src/libertera_kg/server/static/vendor/README.md).
+CODEMIRROR := 5.65.21
+EDITOR_FILES := lib/codemirror.js lib/codemirror.css mode/sparql/sparql.js addon/edit/matchbrackets.js \
+	addon/runmode/runmode-standalone.js LICENSE
+editor-assets:
+	rm -rf build/codemirror && mkdir -p build/codemirror
+	cd build/codemirror && npm pack --silent codemirror@$(CODEMIRROR) >/dev/null && tar xzf codemirror-$(CODEMIRROR).tgz
+	for file in $(EDITOR_FILES); do \
+		install -D -m 644 build/codemirror/package/$$file src/libertera_kg/server/static/vendor/codemirror/$$file; done
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -66,8 +66,11 @@ def test_get_post_form_and_post_direct_give_the_same_answer(our_server: RunningS
         ("text/csv", "text/csv"),
         ("text/tab-separated-values", "text/tab-separated-values"),
         ("application/json", RESULTS_JSON),
-        ("text/html;q=0.9, text/csv;q=0.5", "text/csv"),
+        ("application/sparql-results+xml;q=0.5, text/csv;q=0.9", "text/csv"),
+        ("text/html;q=0.5, text/csv;q=0.9", "text/csv"),
         ("*/*", RESULTS_JSON),
+        # What browsers send: a page for people, never for clients that take */*.
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
     ],
 )
 def test_select_answers_in_the_negotiated_format(
@@ -88,6 +91,8 @@ def test_select_answers_in_the_negotiated_format(
         assert len(text.splitlines()) == 7
     elif media_type == RESULTS_JSON:
         assert len(json.loads(text)["results"]["bindings"]) == 6
+    elif media_type == "text/html":
+        assert text.count('<td class="iri"><a href="/id/case/') == 6
     else:
         assert text.count("<result>") == 6
         assert "http://www.w3.org/2005/sparql-results#" in text
@@ -439,15 +444,51 @@ def test_a_canned_query_runs_with_its_parameters_like_the_library(our_server: Ru
     assert "cases-by-country" in unknown_query.text
 
 
-def test_the_home_page_has_an_editor_and_the_gallery(our_server: RunningServer) -> None:
+def test_the_home_page_has_the_editor_its_assets_and_the_canned_queries(our_server: RunningServer) -> None:
     with _client(our_server) as client:
         home = client.get("")
-        script = client.get("static/app.js")
+        assets = [client.get(path) for path in _asset_paths(home.text)]
+        prefilled = client.get("", params={"query": "ASK { ?s ?p ?o }"})
     assert home.status_code == 200
-    assert '<textarea id="query"' in home.text
-    assert 'data-name="cases-by-country"' in home.text
-    assert script.status_code == 200
-    assert "fetchAnswer" in script.text
+    assert '<textarea id="query" name="query"' in home.text
+    assert '<option value="cases-by-country">' in home.text
+    assert len(assets) >= 4
+    assert all(asset.status_code == 200 for asset in assets), [a.url for a in assets if a.status_code != 200]
+    assert ">ASK { ?s ?p ?o }</textarea>" in prefilled.text
+
+
+def _asset_paths(html: str) -> list[str]:
+    """The scripts and stylesheets a page loads from this server."""
+    import re
+
+    return [path.lstrip("/") for path in re.findall(r'(?:src|href)="(/static/[^"]+)"', html)]
+
+
+def test_a_browser_gets_pages_and_scripts_get_data_from_the_same_addresses(our_server: RunningServer) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    with _client(our_server) as client:
+        canned_page = client.get("queries/cases-by-country", params={"country": "BZ"}, headers=browser)
+        canned_data = client.get("queries/cases-by-country", params={"country": "BZ"})
+        listing = client.get("queries", headers=browser)
+        void_page = client.get(".well-known/void", headers=browser)
+        void_turtle = client.get(".well-known/void", params={"format": "text/turtle"}, headers=browser)
+        description_page = client.get("sparql", headers=browser)
+        dataset = client.get("dataset", headers=browser)
+    assert canned_page.headers["content-type"].startswith("text/html")
+    assert "<h1>cases-by-country</h1>" in canned_page.text
+    assert 'value="BZ"' in canned_page.text, "the form keeps the parameter given"
+    assert 'href="/queries/cases-by-country?country=BZ&amp;format=json"' in canned_page.text
+    assert canned_data.headers["content-type"].startswith("application/sparql-results+json")
+    assert len(canned_data.json()["results"]["bindings"]) == 1
+    assert 'href="/queries/cases-by-country"' in listing.text
+    assert "?format=csv" not in listing.text.split('href="/queries/cases-by-country"')[1].split("</dt>")[0]
+    assert void_page.headers["content-type"].startswith("text/html")
+    assert "<h1>The dataset (VoID)</h1>" in void_page.text
+    assert void_turtle.headers["content-type"].startswith("text/turtle")
+    assert "void:Dataset" in void_turtle.text
+    assert "<h1>Service description</h1>" in description_page.text
+    assert dataset.status_code == 303
+    assert dataset.headers["location"] == "/.well-known/void"
 
 
 def test_the_oxigraph_store_serves_the_same_answers(
@@ -537,5 +578,19 @@ def test_an_entity_page_shows_each_source_side_by_side_and_marks_differences(
     assert 'href="/id/source/stern-liberterra-iii"' in table
     assert 'href="/id/source/news-article-libertera-3"' in table
     differing = [row for row in table.split("<tr") if 'class="differs"' in row]
-    assert any(" name</td>" in row and "David Conter" in row and "David Caunter" in row for row in differing)
+    assert any(" name</th>" in row and "David Conter" in row and "David Caunter" in row for row in differing)
     assert not any("quotation" in row for row in differing), "each source's own statements differ by nature"
+
+
+def test_the_editor_component_is_the_pinned_codemirror_with_its_licence() -> None:
+    import re
+    from importlib.resources import files
+
+    makefile = Path(__file__).parent.parent / "Makefile"
+    pinned = re.search(r"^CODEMIRROR := (\S+)$", makefile.read_text(), re.MULTILINE)
+    assert pinned is not None
+    vendor = files("libertera_kg.server") / "static" / "vendor"
+    shipped = (vendor / "codemirror" / "lib" / "codemirror.js").read_text(encoding="utf-8")
+    assert f'CodeMirror.version = "{pinned.group(1)}"' in shipped
+    assert "MIT License" in (vendor / "codemirror" / "LICENSE").read_text(encoding="utf-8")
+    assert f"CodeMirror {pinned.group(1)}" in (vendor / "README.md").read_text(encoding="utf-8")
