@@ -1,4 +1,5 @@
-"""The examples in the installed package's docstrings run and give the output they show."""
+"""The examples in the installed package's docstrings, its subpackages' too, run and give the output they
+show."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import libertera_kg
 
 def test_docstring_examples_pass() -> None:
     attempted = 0
-    for module_info in pkgutil.iter_modules(libertera_kg.__path__, "libertera_kg."):
+    for module_info in pkgutil.walk_packages(libertera_kg.__path__, "libertera_kg."):
         module = importlib.import_module(module_info.name)
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, f"{module_info.name}: {result.failed} docstring example(s) failed"

@@ -185,8 +185,9 @@ DATA_PREFIXES: dict[str, str] = {
     "victims": str(ID["victims/"]),
 }
 
-#: The prefixes a table in the terminal shows IRIs with: ours, the data files' (the names a query parameter
-#: takes, such as ``country:BR``) and the W3C vocabularies'.
+#: The prefixes tables show IRIs with, in the terminal and on the server's pages (where the query editor
+#: declares them too): ours, the data files' (the names a query parameter takes, such as ``country:BR``)
+#: and the W3C vocabularies'.
 DISPLAY_PREFIXES: dict[str, str] = {
     **PREFIXES,
     **DATA_PREFIXES,
@@ -197,6 +198,11 @@ DISPLAY_PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",
+    "time": "http://www.w3.org/2006/time#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "formats": "http://www.w3.org/ns/formats/",
 }
 _BY_LENGTH = sorted(DISPLAY_PREFIXES.items(), key=lambda item: (-len(item[1]), item[0]))
 

@@ -9,7 +9,6 @@ reach allowed IRI prefixes; graphs are never fetched from the web; no route acce
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -22,43 +21,25 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..catalogue import get_query, list_queries, with_values
-from ..errors import (
-    InputError,
-    LiberteraError,
-    NotAcceptableError,
-    QueryError,
-    QueryMemoryError,
-    QueryRefusedError,
-    QueryTimeoutError,
-    ReadOnlyError,
-    ServerBusyError,
-    UnknownGraphError,
-    UnknownNameError,
-    UsageError,
-)
+from ..errors import LiberteraError, UnknownNameError
 from ..graph import KnowledgeGraph
 from ..inspection import QueryDataset
 from ..namespaces import BASE
 from ..resources import shipped_query
-from .describe import (
-    DATASET,
-    DUMP_TYPES,
-    entity_page,
-    query_listing,
-    service_description,
-    void_description,
-)
-from .formats import GRAPH_TYPES, negotiate
+from .describe import DATASET, DUMP_TYPES, query_listing, service_description, void_description
+from .formats import GRAPH_TYPES, media_type_for_format, negotiate, prefers_html
+from .pages import Pages
 from .protocol import READ_ONLY, format_values, protocol_parameters, query_string, too_large
+from .render import local_href
+from .statuses import http_error, internal_error, library_error
 from .workers import Answer, QueryJob, WorkerPool, default_max_workers
 
-_log = logging.getLogger("libertera_kg.server")
 _PACKAGE = files("libertera_kg.server")
 #: The linked-data pages' formats, HTML first for browsers.
 _PAGE_TYPES = ("text/html", *GRAPH_TYPES)
@@ -166,6 +147,7 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
     server = _Server(settings or ServerSettings(), graph)
     templates = Jinja2Templates(directory=str(_PACKAGE / "templates"))
     templates.env.globals["href"] = local_href
+    pages = Pages(server, templates)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -178,15 +160,24 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
 
     async def sparql(request: Request) -> Response:
         params = await protocol_parameters(request, server.settings.max_query_bytes)
+        formats = format_values(params)
         if not params:
             if request.method == "GET":
-                return _rdf_response(
-                    request, service_description(_base(request, server.settings), server.graphs)
+                base = _base(request, server.settings)
+                return _description(
+                    request,
+                    pages,
+                    service_description(base, server.graphs),
+                    formats,
+                    title="Service description",
+                    intro="What this SPARQL endpoint offers, in the W3C's SPARQL 1.1 Service Description: "
+                    "the query language, the answer formats, and the graphs of its dataset. Send a "
+                    "query to this address to run it.",
+                    first=(URIRef(f"{base}sparql#service"),),
                 )
             raise HTTPException(
                 400, "Give a query: the 'query' parameter, or a body of type application/sparql-query."
             )
-        formats = format_values(params)
         queries = params.get("query", [])
         if len(queries) != 1:
             raise HTTPException(400, f"Give exactly one 'query' parameter; {len(queries)} were given.")
@@ -198,12 +189,12 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
             dataset = QueryDataset(
                 tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
             )
-        return await _answer(request, server, query, dataset, formats)
+        return await _answer(request, server, pages, query, dataset, formats)
 
     async def query_list(request: Request) -> Response:
-        items = [query_listing(canned, _base(request, server.settings)) for canned in list_queries()]
         if negotiate(request.headers.get("accept"), ("application/json", "text/html")) == "text/html":
-            return templates.TemplateResponse(request, "queries.html", {"queries": items})
+            return await pages.listing(request)
+        items = [query_listing(canned, _base(request, server.settings)) for canned in list_queries()]
         return JSONResponse({"queries": items})
 
     async def canned_query(request: Request) -> Response:
@@ -216,14 +207,34 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         repeated = [key for key, values in params.items() if len(values) > 1]
         if repeated:
             raise HTTPException(400, f"The parameter '{repeated[0]}' is given more than once.")
+        if not formats and prefers_html(request.headers.get("accept")):
+            return await pages.canned(request, canned, {key: values[0] for key, values in params.items()})
         bound = canned.bind({key: values[0] for key, values in params.items()})
-        return await _answer(request, server, with_values(canned.text, bound), None, formats)
+        return await _answer(request, server, pages, with_values(canned.text, bound), None, formats)
 
     async def void(request: Request) -> Response:
+        params = query_string(request)
+        formats = format_values(params)
+        if params:
+            raise HTTPException(400, f"Unknown parameter '{next(iter(params))}'; this address takes: format.")
         description = void_description(
             server.void_statistics, _base(request, server.settings), sorted(server.dumps), server.graphs
         )
-        return _rdf_response(request, description)
+        return _description(
+            request,
+            pages,
+            description,
+            formats,
+            title="The dataset (VoID)",
+            intro="The dataset this server holds, in the W3C's VoID and DCAT vocabularies: its size computed "
+            "from the data, its classes and properties, its links to Wikidata and GeoNames, its graphs, "
+            "and where to download it.",
+            first=(DATASET,),
+        )
+
+    async def dataset(request: Request) -> Response:
+        """The dataset's IRI names the dataset, not a page: 303 to its description, the VoID."""
+        return RedirectResponse("/.well-known/void", 303)
 
     async def dump(request: Request) -> Response:
         name = request.path_params["name"]
@@ -235,10 +246,7 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         return Response(server.dumps[name], media_type=media)
 
     async def home(request: Request) -> Response:
-        items = [query_listing(canned, _base(request, server.settings)) for canned in list_queries()]
-        return templates.TemplateResponse(
-            request, "home.html", {"queries": items, "max_rows": server.settings.max_rows}
-        )
+        return await pages.home(request)
 
     async def resource(request: Request) -> Response:
         iri = BASE + request.path_params["path"]
@@ -247,38 +255,18 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         media = negotiate(request.headers.get("accept"), _PAGE_TYPES)
         if media is None:
             raise HTTPException(406, f"This resource comes as: {', '.join(_PAGE_TYPES)}.")
-        this = {"this": URIRef(iri)}
-        if media != "text/html":
-            answer = await server.run(
-                QueryJob(
-                    with_values(shipped_query("server/entity-graph.rq"), this),
-                    accept=media,
-                    max_rows=server.settings.max_rows,
-                )
+        if media == "text/html":
+            return await pages.entity(request, iri)
+        answer = await server.run(
+            QueryJob(
+                with_values(shipped_query("server/entity-graph.rq"), {"this": URIRef(iri)}),
+                accept=media,
+                max_rows=server.settings.max_rows,
             )
-            if not answer.count:
-                raise HTTPException(404, f"This server holds nothing about <{iri}>.")
-            return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
-        links = await server.run(
-            QueryJob(with_values(shipped_query("server/entity-links.rq"), this), raw=True)
         )
-        assert links.result is not None
-        # rdflib answers a grouped query over nothing with one empty row; either way, nothing is known.
-        rows = [row for row in links.result.records() if row["property"] is not None]
-        if not rows:
-            return templates.TemplateResponse(
-                request, "missing.html", {"iri": iri}, status_code=404, headers={"Vary": "Accept"}
-            )
-        answers = []
-        for name in ("provenance", "what-sources-say"):
-            canned = get_query(name)
-            answer = await server.run(
-                QueryJob(with_values(canned.text, canned.bind({"entity": iri})), raw=True)
-            )
-            assert answer.result is not None
-            answers.append(answer.result.records())
-        page = entity_page(iri, rows, answers[0], server.property_labels, answers[1])
-        return templates.TemplateResponse(request, "entity.html", page, headers={"Vary": "Accept"})
+        if not answer.count:
+            raise HTTPException(404, f"This server holds nothing about <{iri}>.")
+        return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
     async def refuse_update(request: Request) -> Response:
         raise HTTPException(403, READ_ONLY)
@@ -289,6 +277,7 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         Route("/queries", query_list, methods=["GET"]),
         Route("/queries/{name}", canned_query, methods=["GET"]),
         Route("/.well-known/void", void, methods=["GET"]),
+        Route("/dataset", dataset, methods=["GET"]),
         Route("/dumps/{name}", dump, methods=["GET"]),
         Route("/update", refuse_update, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/store", refuse_update, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
@@ -312,17 +301,26 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         middleware=middleware,
         lifespan=lifespan,
         exception_handlers={
-            HTTPException: _http_error,
-            LiberteraError: _library_error,
-            Exception: _internal_error,
+            HTTPException: http_error,
+            LiberteraError: library_error,
+            Exception: internal_error,
         },
     )
 
 
 async def _answer(
-    request: Request, server: _Server, query: str, dataset: QueryDataset | None, formats: tuple[str, ...]
+    request: Request,
+    server: _Server,
+    pages: Pages,
+    query: str,
+    dataset: QueryDataset | None,
+    formats: tuple[str, ...],
 ) -> Response:
-    """Run ``query`` for a client and answer in the format it asked for, or with a clear error."""
+    """Run ``query`` for a client and answer in the format it asked for (a page, for a browser), or with a
+    clear error."""
+    base_iri = _base(request, server.settings) + "sparql"
+    if not formats and prefers_html(request.headers.get("accept")):
+        return await pages.answer(request, query, dataset, base_iri)
     job = QueryJob(
         query,
         dataset=dataset,
@@ -330,52 +328,13 @@ async def _answer(
         allowed_services=server.settings.allowed_services,
         accept=request.headers.get("accept"),
         format_names=formats,
-        base_iri=_base(request, server.settings) + "sparql",
+        base_iri=base_iri,
     )
     answer = await server.run(job)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-SPARQL-MaxRows"] = str(server.settings.max_rows)
     return Response(answer.body, media_type=_with_charset(answer.media_type), headers=headers)
-
-
-def _status(exc: LiberteraError) -> int:
-    """The HTTP status of an error a query met."""
-    if isinstance(exc, UnknownGraphError):
-        return 400  # the protocol's answer for a dataset a service will not load
-    if isinstance(exc, ReadOnlyError | QueryRefusedError):
-        return 403
-    if isinstance(exc, NotAcceptableError):
-        return 406
-    if isinstance(exc, QueryTimeoutError | QueryMemoryError | ServerBusyError):
-        return 503
-    if isinstance(exc, QueryError | InputError | UsageError):
-        return 400
-    return 500
-
-
-def _error(status: int, message: str) -> Response:
-    """A one-paragraph plain-text error, readable by a person and by a script alike."""
-    return PlainTextResponse(message + "\n", status_code=status)
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    return _error(exc.status_code, exc.detail)
-
-
-async def _library_error(request: Request, exc: Exception) -> Response:
-    """An error the library reports (a query that fails, is refused or times out), with its status."""
-    assert isinstance(exc, LiberteraError)
-    response = _error(_status(exc), str(exc))
-    if isinstance(exc, ServerBusyError):
-        response.headers["Retry-After"] = "1"
-    return response
-
-
-async def _internal_error(request: Request, exc: Exception) -> Response:
-    _log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-    return _error(500, "The server met an error it did not expect; the query may be retried.")
 
 
 def _with_charset(media_type: str) -> str:
@@ -390,18 +349,31 @@ def _base(request: Request, settings: ServerSettings) -> str:
     return str(request.base_url)
 
 
-def _rdf_response(request: Request, graph: Any) -> Response:
-    media = negotiate(request.headers.get("accept"), tuple(GRAPH_TYPES))
-    if media is None:
-        raise HTTPException(406, f"This description comes as: {', '.join(GRAPH_TYPES)}.")
+def _description(
+    request: Request,
+    pages: Pages,
+    graph: Any,
+    formats: tuple[str, ...],
+    *,
+    title: str,
+    intro: str,
+    first: tuple[URIRef, ...],
+) -> Response:
+    """A description of the service or its data: RDF in the format asked for, or a page for a browser."""
+    named = [media_type_for_format(value, "CONSTRUCT") for value in formats if value.strip()]
+    if named:
+        media = named[0]
+        if media is None:
+            raise HTTPException(406, f"This description comes as: {', '.join(GRAPH_TYPES)}.")
+    elif prefers_html(request.headers.get("accept")):
+        return pages.description(request, graph, title=title, intro=intro, first=first)
+    else:
+        media = negotiate(request.headers.get("accept"), tuple(GRAPH_TYPES))
+        if media is None:
+            raise HTTPException(406, f"This description comes as: {', '.join(GRAPH_TYPES)}, or a page.")
     body = graph.serialize(format=GRAPH_TYPES[media]).encode("utf-8")
     return Response(body, media_type=_with_charset(media), headers={"Vary": "Accept"})
 
 
 def _is_iri(text: str) -> bool:
     return not any(char in text for char in '<>"{}|^`\\ \t\r\n')
-
-
-def local_href(iri: str) -> str:
-    """Where a browser on this server goes for ``iri``: a path here for our IRIs, the IRI itself otherwise."""
-    return "/" + iri.removeprefix(BASE) if iri.startswith(BASE) else iri

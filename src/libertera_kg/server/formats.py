@@ -215,3 +215,9 @@ def _write_boolean(answer: bool, media_type: str) -> bytes:
     if media_type == "text/csv":
         return f"_askResult\r\n{word}\r\n".encode()
     return f"?_askResult\n{word}\n".encode()
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether ``Accept`` ranks a page (``text/html``) above every answer format, as a browser's does;
+    ``*/*`` alone, as curl sends, prefers the data."""
+    return negotiate(accept, (*RESULT_TYPES, *GRAPH_TYPES, "text/html")) == "text/html"
