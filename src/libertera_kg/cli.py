@@ -206,8 +206,7 @@ def _docs(args: argparse.Namespace) -> int:
     from .docs import write_ontology_docs
     from .graph import load
 
-    page = write_ontology_docs(load(), Path(args.output))
-    print(f"wrote {page}")
+    print(write_ontology_docs(load(), Path(args.output)))
     return EXIT_OK
 
 
