@@ -36,7 +36,7 @@ bench: $(VENV)/.installed-test
 
 docs: $(VENV)/.installed-test
 	$(BIN)/libertera-kg docs -o dist/docs
-	for view in participation cases offences network series; do $(BIN)/libertera-kg draw $$view -o docs/images/$$view.png; done
+	for view in participation cases offences network series provenance; do $(BIN)/libertera-kg draw $$view -o docs/images/$$view.png; done
 
 # The query editor's component, CodeMirror 5 from the npm registry, kept in the package so that the wheel
 # needs neither npm nor a network (see src/libertera_kg/server/static/vendor/README.md).

@@ -7,7 +7,8 @@ import networkx as nx
 import pytest
 
 from libertera_kg import CONCEPT, ID
-from libertera_kg.drawing import node_label, render_view, series_chart_figures, type_colours
+from libertera_kg.charts import series_chart_figures
+from libertera_kg.drawing import node_label, render_view, type_colours
 from libertera_kg.views import list_views, series, sources, view
 
 COUNT = "https://w3id.org/libertera/concept/quantity-kind/"

@@ -6,6 +6,7 @@ minting a new IRI. A test keeps its terms equal to those the ontology declares.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from rdflib import Namespace, URIRef
@@ -219,3 +220,9 @@ def prefixed_name(iri: str) -> str:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri.removeprefix(namespace)}"
     return iri
+
+
+def in_words(name: str) -> str:
+    """A camelCase name in words, acronyms kept: ``inXSDDate`` is "in XSD date"."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)
+    return " ".join(word if word.isupper() and len(word) > 1 else word.lower() for word in spaced.split())

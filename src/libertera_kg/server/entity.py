@@ -9,7 +9,6 @@ statement it supports.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from ..namespaces import in_words
 from .render import Cell, local_href, term_cell
 
 #: A row of a query's answer, read by column name.
@@ -46,12 +46,6 @@ def property_label(iri: str, labels: Mapping[str, str]) -> str:
     if iri in _PROPERTY_WORDS:
         return _PROPERTY_WORDS[iri]
     return in_words(iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1])
-
-
-def in_words(name: str) -> str:
-    """A camelCase name in words, acronyms kept: ``inXSDDate`` is "in XSD date"."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)
-    return " ".join(word if word.isupper() and len(word) > 1 else word.lower() for word in spaced.split())
 
 
 @dataclass(frozen=True)
