@@ -27,12 +27,34 @@ def report(tmp_path: Path) -> Path:
     return tmp_path / "contribution" / REPORT
 
 
+#: The steps the fresh build reported, in order.
+BUILD_STEPS: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh build of the shipped graph."""
+    """A fresh build of the shipped graph, its steps noted in :data:`BUILD_STEPS`."""
     out = tmp_path_factory.mktemp("build") / "dist"
-    assert libertera_kg.build(output=out).published
+    BUILD_STEPS.clear()
+    assert libertera_kg.build(output=out, progress=BUILD_STEPS.append).published
     return out
+
+
+def test_the_build_reports_each_step_as_it_starts(dist: Path) -> None:
+    from libertera_kg.views import list_views
+
+    views = [item.name for item in list_views()]
+    assert BUILD_STEPS[:4] == [
+        "loading the ontology and data",
+        "running the quality checks",
+        "validating against the SHACL shapes",
+        "running the canned queries",
+    ]
+    assert BUILD_STEPS[4:] == [
+        *(f"building the view {name}" for name in views),
+        *(f"drawing the view {name}" for name in views),
+        "writing the dumps",
+    ]
 
 
 def test_a_report_naming_our_entities_conforms_with_our_graph(

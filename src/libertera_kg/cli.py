@@ -25,6 +25,7 @@ from .errors import (
     QuerySyntaxError,
     UsageError,
 )
+from .progress import terminal_progress
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -57,7 +58,8 @@ def _build(args: argparse.Namespace) -> int:
     """Load, check and validate the graph (with the given files), then publish it."""
     from .pipeline import build
 
-    report = build(args.files, output=Path(args.output))
+    with terminal_progress("build") as progress:
+        report = build(args.files, output=Path(args.output), progress=progress)
     print(report, file=sys.stdout if report.published else sys.stderr)
     return EXIT_OK if report.published else EXIT_CHECK_FAILED
 
@@ -196,7 +198,10 @@ def _draw(args: argparse.Namespace) -> int:
 
     get_view(args.view)
     picture_format(Path(args.output))
-    path = draw_view(view(args.view, _store(args)), args.view, Path(args.output))
+    with terminal_progress(f"draw {args.view}") as progress:
+        progress(f"building the view {args.view}")
+        graph = view(args.view, _store(args))
+        path = draw_view(graph, args.view, Path(args.output), progress=progress)
     print(f"wrote {path}")
     return EXIT_OK
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .checks import Problem
 from .errors import MissingDependencyError
+from .progress import Progress
 from .summary import GraphSummary
 from .validation import ValidationReport
 
@@ -103,27 +104,36 @@ def check(*files: str | Path, with_shipped_data: bool = True) -> CheckReport:
     return CheckReport(tuple(run_all_checks(load(*files, with_shipped_data=with_shipped_data))))
 
 
-def build(files: Sequence[str | Path] = (), *, output: Path = Path("dist")) -> BuildReport:
+def build(
+    files: Sequence[str | Path] = (), *, output: Path = Path("dist"), progress: Progress | None = None
+) -> BuildReport:
     """Load the shipped graph and ``files``, check and validate it, and publish it into ``output``: the
-    dumps, every canned query's answer (CSV), every view (GraphML) and, with the viz extra, its picture."""
+    dumps, every canned query's answer (CSV), every view (GraphML) and, with the viz extra, its picture.
+    ``progress`` hears of each step as it starts."""
     from .checks import run_all_checks
     from .graph import load
     from .publish import refuse_unwritable_folder, serialize_dumps, write_files_atomically
     from .stores import canned_query_results, connect
     from .validation import validate
 
+    step = progress or (lambda what: None)
     refuse_unwritable_folder(output)  # before the minute of work, not after it
+    step("loading the ontology and data")
     kg = load(*files)
     summary = kg.summary()
+    step("running the quality checks")
     checks = CheckReport(tuple(run_all_checks(kg)))
     if not checks.passed:
         return BuildReport(output, summary, checks, None)
+    step("validating against the SHACL shapes")
     validation = validate(kg)
     if not validation.conforms:
         return BuildReport(output, summary, checks, validation)
     store = connect(graph=kg)
+    step("running the canned queries")
     answers = {f"queries/{name}.csv": csv for name, csv in canned_query_results(store).items()}
-    views, pictures = _view_files(store)
+    views, pictures = _view_files(store, step)
+    step("writing the dumps")
     dumps = serialize_dumps(kg.dataset)
     write_files_atomically(output, {**dumps, **answers, **views, **pictures})
     return BuildReport(
@@ -138,16 +148,22 @@ def build(files: Sequence[str | Path] = (), *, output: Path = Path("dist")) -> B
     )
 
 
-def _view_files(store: Store) -> tuple[dict[str, str], dict[str, bytes]]:
+def _view_files(store: Store, step: Progress) -> tuple[dict[str, str], dict[str, bytes]]:
     """Every view as GraphML, and as a PNG picture when matplotlib is installed, by relative file name."""
     from .views import list_views, serialise_view, view
 
-    graphs = {item.name: view(item.name, store) for item in list_views()}
+    graphs = {}
+    for item in list_views():
+        step(f"building the view {item.name}")
+        graphs[item.name] = view(item.name, store)
     graphml = {f"views/{name}.graphml": serialise_view(graph, "graphml") for name, graph in graphs.items()}
+    pictures = {}
     try:
         from .drawing import render_view
 
-        pictures = {f"views/{name}.png": render_view(graph, name) for name, graph in graphs.items()}
+        for name, graph in graphs.items():
+            step(f"drawing the view {name}")
+            pictures[f"views/{name}.png"] = render_view(graph, name)
     except MissingDependencyError:
         pictures = {}
     return graphml, pictures
