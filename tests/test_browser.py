@@ -97,7 +97,9 @@ def test_a_typed_query_runs_with_our_prefixes_declared_and_shows_size_and_time(
     assert editor_text.startswith("PREFIX lt: <https://w3id.org/libertera/ontology#>\n"), editor_text
 
 
-def test_a_construct_in_the_editor_shows_its_triples(page: Any, our_server: RunningServer) -> None:
+def test_a_construct_and_a_describe_in_the_editor_show_their_triples(
+    page: Any, our_server: RunningServer
+) -> None:
     page.goto(our_server.url)
     _type_query(
         page,
@@ -115,6 +117,11 @@ def test_a_construct_in_the_editor_shows_its_triples(page: Any, our_server: Runn
     assert page.text_content("#status").startswith("2 triples · ")
     formats = page.eval_on_selector_all("#answer .downloads a", "links => links.map(a => a.dataset.format)")
     assert formats == ["turtle", "ntriples", "jsonld", "rdfxml"]
+    _type_query(page, "DESCRIBE country:BR")
+    page.click("#run")
+    page.wait_for_function("document.querySelector('#status').textContent.startsWith('8 triples')")
+    subjects = {row[0] for row in _table(page, "#answer table.answer")[1:]}
+    assert subjects == {"country:BR"}
 
 
 def test_an_ask_and_a_bad_query_in_the_editor(page: Any, our_server: RunningServer) -> None:
