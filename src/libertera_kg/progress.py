@@ -32,6 +32,7 @@ def terminal_progress(
     from tqdm import tqdm
 
     output = file if file is not None else sys.stderr
+    columns, lines = _size(output)
     bar = tqdm(
         desc=f"{command}: starting",
         bar_format="{desc} [{n} steps, {elapsed}]",
@@ -41,8 +42,8 @@ def terminal_progress(
         leave=False,
         mininterval=0,  # a step is shown as it starts: there are a few dozen at most
         miniters=1,
-        ncols=_size(output)[0],
-        nrows=_size(output)[1],
+        ncols=columns,
+        nrows=lines,
     )
 
     def report(step: str) -> None:

@@ -26,6 +26,7 @@ from ..query_text import UnreadableQueryError, read_query_text
 from ..resources import shipped_query
 from .describe import query_listing
 from .entity import entity_page
+from .protocol import query_string
 from .render import answer_table, described_resources, downloads
 from .statuses import status_of
 from .workers import QueryJob
@@ -61,7 +62,7 @@ class Pages:
     async def home(self, request: Request) -> Response:
         """The query editor, holding the ``query`` of the address (``/?query=…``) or an example."""
         canned_texts = {canned.name: _runnable_text(canned) for canned in list_queries()}
-        query = urllib.parse.parse_qs(request.url.query).get("query", [DEFAULT_QUERY])[0]
+        query = query_string(request).get("query", [DEFAULT_QUERY])[0]
         context = {
             "queries": list_queries(),
             "canned_texts": canned_texts,
