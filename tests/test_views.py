@@ -13,7 +13,8 @@ import pytest
 from libertera_kg import LiberteraError, Store, UnknownNameError, connect, load
 from libertera_kg import views as views_module
 from libertera_kg.cli import main
-from libertera_kg.views import EXPORT_FORMATS, gexf_typed, list_views, serialise_view, view
+from libertera_kg.view_files import EXPORT_FORMATS, gexf_typed, serialise_view
+from libertera_kg.views import list_views, view
 
 ID = "https://w3id.org/libertera/id/"
 CONCEPT = "https://w3id.org/libertera/concept/"
@@ -237,6 +238,86 @@ def test_every_store_gives_the_same_view(stores: dict[str, Store], name: str) ->
         assert list(graph.edges(keys=True, data=True)) == list(reference.edges(keys=True, data=True)), kind
 
 
+def test_views_on_pyoxigraph_keep_strings_from_the_store_to_the_graph(
+    stores: dict[str, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view of a large graph spent most of its time making an rdflib term of every answer's term and
+    reading it back as text: on pyoxigraph no rdflib term is made at all now."""
+    from libertera_kg.oxigraph import OxigraphTerms
+
+    def refuse(self: OxigraphTerms, term: object) -> None:
+        raise AssertionError(f"an rdflib term was made of {term!r}")
+
+    monkeypatch.setattr(OxigraphTerms, "__call__", refuse)
+    graph = view("entities", stores["oxigraph"])
+    assert graph.nodes[ID + "figure/liberterra-iii-arrests-exact"]["statedValue"] == 3744
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph", "oxigraph-on-disk", "endpoint"])
+def test_bindings_are_the_query_results_as_sparql_json(stores: dict[str, Store], kind: str) -> None:
+    """Rows read as strings (the views' path) are the same rows as the results' terms, on every store:
+    IRIs, language tags and datatypes alike."""
+    from rdflib import URIRef
+
+    from libertera_kg.catalogue import with_value_rows
+    from libertera_kg.resources import shipped_query
+
+    store = stores[kind]
+    nodes = [
+        (URIRef(ID + "operation/liberterra-iii"),),
+        (URIRef(ID + "figure/liberterra-iii-arrests-exact"),),
+    ]
+    text = with_value_rows(shipped_query("lookups/node-attributes.rq"), ("node",), nodes)
+    rows = store.bindings(text)
+    expected = connect().sparql(text).bindings()
+    assert {"datatype", "xml:lang"} <= {key for row in expected for term in row.values() for key in term}
+    assert sorted(rows, key=json.dumps) == sorted(expected, key=json.dumps)
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype"),
+    [
+        ("42", "integer"),
+        ("-7", "integer"),
+        ("007", "integer"),
+        ("+5", "integer"),
+        ("x", "integer"),
+        ("12", "nonNegativeInteger"),
+        ("2.50", "decimal"),
+        ("1.5E3", "double"),
+        ("true", "boolean"),
+        ("0", "boolean"),
+        ("2025-06-30", "date"),
+        ("2025-6-30", "date"),
+        ("2025-06-30Z", "date"),
+        ("2025-06-30T10:00:00", "dateTime"),
+        ("2025-06-30T10:00:00Z", "dateTime"),
+        ("2025-06", "gYearMonth"),
+        ("PT5M", "duration"),
+        ("text", "string"),
+    ],
+)
+def test_node_attributes_read_literals_as_rdflib_does(lexical: str, datatype: str) -> None:
+    """The views read literals from strings without rdflib terms where they can; the value must be the one
+    rdflib's own reading gives (a number, a truth value, an ISO date, or the text)."""
+    from decimal import Decimal
+
+    from rdflib import XSD, Literal
+
+    from libertera_kg.results import normalise_term
+
+    literal = Literal(lexical, datatype=XSD[datatype])
+    python = normalise_term(literal).toPython()
+    if isinstance(python, Decimal):
+        python = float(python)
+    elif hasattr(python, "isoformat"):
+        python = python.isoformat()
+    elif not isinstance(python, bool | int | float):
+        python = str(normalise_term(literal))
+    term = {"type": "literal", "value": lexical, "datatype": str(XSD[datatype])}
+    assert views_module._plain(term) == python
+
+
 def _read_back(text: str, fmt: str) -> nx.MultiDiGraph:
     if fmt == "graphml":
         return nx.read_graphml(io.StringIO(text), force_multigraph=True)
@@ -396,7 +477,7 @@ def test_a_view_with_a_computed_attribute_goes_back_to_rdf(views: dict[str, nx.M
     from rdflib import OWL, RDF, Literal, URIRef
     from rdflib.namespace import SKOS
 
-    from libertera_kg.views import view_to_rdf
+    from libertera_kg.view_files import view_to_rdf
 
     graph = views["network"].copy()
     for node, score in nx.degree_centrality(graph).items():

@@ -181,7 +181,8 @@ def _views(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     """Write one graph view as a file for Gephi, yEd, D3, Cytoscape or a spreadsheet."""
-    from .views import export_format, get_view, view, write_view
+    from .view_files import export_format, write_view
+    from .views import get_view, view
 
     get_view(args.view)  # an unknown name, or format, is reported before any store is loaded
     fmt = export_format(args.format, Path(args.output))
@@ -313,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from .arguments import build_parser
 
-        args = build_parser(_version()).parse_args(argv)
+        args = build_parser(_version).parse_args(argv)
         code = _COMMANDS[args.command](args)
         sys.stdout.flush()  # a reader that went away is met here, not while Python exits
     except BrokenPipeError:

@@ -7,7 +7,9 @@ A store on disk is opened and loaded by :mod:`libertera_kg.disk_store`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +19,7 @@ from rdflib.term import Node
 from .errors import QueryError, QuerySyntaxError
 from .inspection import refuse_update
 from .resources import shipped_query
-from .results import QueryResult, result_from_any
+from .results import JsonBinding, QueryResult, result_from_any
 from .stores import QueryRun, Store, capped, first_line
 
 if TYPE_CHECKING:
@@ -50,14 +52,8 @@ class OxigraphStore(Store):
     def _run(self, text: str, run: QueryRun) -> QueryResult:
         import pyoxigraph as ox
 
-        options: dict[str, Any] = {}
-        if run.dataset is not None:
-            options = {
-                "default_graph": [ox.NamedNode(g) for g in run.dataset.default_graphs],
-                "named_graphs": [ox.NamedNode(g) for g in run.dataset.named_graphs],
-            }
-        try:
-            result = self.store.query(text, base_iri=run.base_iri, **options)
+        with _engine_errors(text, run):
+            result = self._query(text, run)
             if isinstance(result, ox.QueryBoolean):
                 return result_from_any(("ask",), [(Literal(bool(result)),)])
             convert = OxigraphTerms()
@@ -70,12 +66,45 @@ class OxigraphStore(Store):
             columns = [v.value for v in result.variables]
             solutions, truncated = capped(result, run.max_rows)
             rows = [tuple(convert(solution[c]) for c in columns) for solution in solutions]
-        except SyntaxError as exc:
-            refuse_update(text)
-            raise QuerySyntaxError(f"The query is not valid SPARQL 1.1: {first_line(exc)}") from exc
-        except (ValueError, OSError, RuntimeError) as exc:
-            raise QueryError(f"{run.label} cannot run on pyoxigraph: {first_line(exc)}") from exc
         return result_from_any(columns, rows, truncated=truncated)
+
+    def _bindings(self, text: str, run: QueryRun) -> list[JsonBinding]:
+        """Oxigraph writes the answer as SPARQL JSON itself, and Python's C parser reads it: three times
+        faster than making a Python object of every term."""
+        import pyoxigraph as ox
+
+        with _engine_errors(text, run):
+            result = self._query(text, run)
+            if not isinstance(result, ox.QuerySolutions):
+                raise QueryError(f"{run.label} is not a SELECT query; its rows cannot be read as bindings.")
+            written = result.serialize(format=ox.QueryResultsFormat.JSON)
+            assert written is not None  # serialize returns bytes when given no output
+            document = json.loads(written)
+        bindings: list[JsonBinding] = document["results"]["bindings"]
+        return bindings
+
+    def _query(self, text: str, run: QueryRun) -> Any:
+        import pyoxigraph as ox
+
+        options: dict[str, Any] = {}
+        if run.dataset is not None:
+            options = {
+                "default_graph": [ox.NamedNode(g) for g in run.dataset.default_graphs],
+                "named_graphs": [ox.NamedNode(g) for g in run.dataset.named_graphs],
+            }
+        return self.store.query(text, base_iri=run.base_iri, **options)
+
+
+@contextlib.contextmanager
+def _engine_errors(text: str, run: QueryRun) -> Iterator[None]:
+    """Oxigraph's errors while parsing or running a query, as the library's."""
+    try:
+        yield
+    except SyntaxError as exc:
+        refuse_update(text)
+        raise QuerySyntaxError(f"The query is not valid SPARQL 1.1: {first_line(exc)}") from exc
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise QueryError(f"{run.label} cannot run on pyoxigraph: {first_line(exc)}") from exc
 
 
 def merge_into_default_graph(store: pyoxigraph.Store) -> None:

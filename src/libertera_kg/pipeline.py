@@ -150,7 +150,8 @@ def build(
 
 def _view_files(store: Store, step: Progress) -> tuple[dict[str, str], dict[str, bytes]]:
     """Every view as GraphML, and as a PNG picture when matplotlib is installed, by relative file name."""
-    from .views import list_views, serialise_view, view
+    from .view_files import serialise_view
+    from .views import list_views, view
 
     graphs = {}
     for item in list_views():

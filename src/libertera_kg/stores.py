@@ -38,9 +38,9 @@ from .errors import (
     UsageError,
 )
 from .inspection import QueryDataset, on_dataset, parse_query
-from .query_text import UnreadableQueryError, read_query_text
+from .query_text import QueryText, UnreadableQueryError, read_query_text
 from .resources import shipped_query
-from .results import QueryResult, result_from_any
+from .results import JsonBinding, QueryResult, result_from_any
 from .untrusted import refuse_misread_services, screen_query
 
 if TYPE_CHECKING:
@@ -68,6 +68,8 @@ class Store(ABC):
     kind: str
     #: A remote endpoint is only queried; the data lives there.
     read_only: bool = False
+    #: Whether two threads may run queries at once (each waits on its engine, not on the interpreter).
+    concurrent_queries: bool = True
     _property_labels: dict[str, str] | None = None
 
     def query(self, name: str, **params: object) -> QueryResult:
@@ -115,12 +117,7 @@ class Store(ABC):
         """Screen the query (:func:`~libertera_kg.untrusted.screen_query`), check the graphs it names,
         run it, and give a ``SELECT *``'s columns in alphabetical order: the same answer on every store."""
         shape = screen_query(text, allowed_services=allowed_services, base_iri=base_iri)
-        chosen = dataset
-        if chosen is None and shape is not None and (shape.default_graphs or shape.named_graphs):
-            chosen = QueryDataset(shape.default_graphs, shape.named_graphs)
-        if chosen is not None:
-            self._refuse_graphs_not_held(chosen, label)
-        result = self._run(text, QueryRun(label, chosen, max_rows, base_iri))
+        result = self._run(text, self._checked_run(shape, label, dataset, max_rows, base_iri))
         if shape is not None and shape.select_star and list(result.columns) != sorted(result.columns):
             order = sorted(range(len(result.columns)), key=lambda i: result.columns[i])
             result = QueryResult(
@@ -129,6 +126,35 @@ class Store(ABC):
                 result.truncated,
             )
         return result
+
+    def bindings(self, text: str) -> list[JsonBinding]:
+        """Run a SELECT query, screened as every query is, and give its rows as SPARQL 1.1 JSON bindings
+        (:meth:`QueryResult.bindings`): strings from the engine to the caller, with no rdflib terms in
+        between where the engine writes them itself (pyoxigraph, an endpoint). The views of large graphs
+        read their rows this way."""
+        label = "the SPARQL query"
+        shape = screen_query(text)
+        return self._bindings(text, self._checked_run(shape, label, None, None, None))
+
+    def _bindings(self, text: str, run: QueryRun) -> list[JsonBinding]:
+        return self._run(text, run).bindings()
+
+    def _checked_run(
+        self,
+        shape: QueryText | None,
+        label: str,
+        dataset: QueryDataset | None,
+        max_rows: int | None,
+        base_iri: str | None,
+    ) -> QueryRun:
+        """The run of a screened query: on ``dataset``, else the graphs its ``FROM`` clauses name, each
+        refused unless the store holds it."""
+        chosen = dataset
+        if chosen is None and shape is not None and (shape.default_graphs or shape.named_graphs):
+            chosen = QueryDataset(shape.default_graphs, shape.named_graphs)
+        if chosen is not None:
+            self._refuse_graphs_not_held(chosen, label)
+        return QueryRun(label, chosen, max_rows, base_iri)
 
     def holds_graph(self, name: str) -> bool | None:
         """Whether the store holds a named graph ``name`` (``None``: it cannot tell, as an endpoint)."""
@@ -149,8 +175,8 @@ class Store(ABC):
         views and pages name edges as the loaded graph names them."""
         if self._property_labels is None:
             labels: dict[str, str] = {}
-            for row in self.sparql(shipped_query("lookups/property-labels.rq")).records():
-                labels.setdefault(str(row["property"]), str(row["label"]))
+            for row in self.bindings(shipped_query("lookups/property-labels.rq")):
+                labels.setdefault(row["property"]["value"], row["label"]["value"])
             self._property_labels = labels
         return self._property_labels
 
@@ -166,6 +192,8 @@ class MemoryStore(Store):
     """
 
     kind = "memory"
+    #: rdflib's query parser (pyparsing, with its packrat cache) is not safe to call from two threads.
+    concurrent_queries = False
 
     def __init__(self, dataset: Dataset):
         # A view on the same triples whose default graph is the union of the named graphs, as on oxigraph.
@@ -225,6 +253,28 @@ class EndpointStore(Store):
         self.timeout = timeout
 
     def _run(self, text: str, run: QueryRun) -> QueryResult:
+        answer = self._request(text, run)
+        if isinstance(answer, Graph | str | bytes):
+            received = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
+            triples, truncated = capped(sorted(received), run.max_rows)
+            return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
+        if "boolean" in answer:
+            return result_from_any(("ask",), [(Literal(bool(answer["boolean"])),)])
+        columns = list(answer["head"]["vars"])
+        bindings, truncated = capped(answer["results"]["bindings"], run.max_rows)
+        rows = [tuple(_from_json(b[c]) if c in b else None for c in columns) for b in bindings]
+        return result_from_any(columns, rows, truncated=truncated)
+
+    def _bindings(self, text: str, run: QueryRun) -> list[JsonBinding]:
+        """The endpoint's own SPARQL JSON, as it sent it."""
+        answer = self._request(text, run)
+        if not isinstance(answer, dict) or "results" not in answer:
+            raise QueryError(f"{run.label} is not a SELECT query; its rows cannot be read as bindings.")
+        bindings: list[JsonBinding] = answer["results"]["bindings"]
+        return bindings
+
+    def _request(self, text: str, run: QueryRun) -> Any:
+        """Send the query; the endpoint's answer: SPARQL JSON for SELECT and ASK, a graph for the others."""
         from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -249,9 +299,8 @@ class EndpointStore(Store):
         for graph in run.dataset.named_graphs if run.dataset else ():
             client.addNamedGraph(graph)
         try:
-            is_graph = client.queryType in ("CONSTRUCT", "DESCRIBE")
-            client.setReturnFormat(N3 if is_graph else JSON)
-            answer: Any = client.queryAndConvert()
+            client.setReturnFormat(N3 if client.queryType in ("CONSTRUCT", "DESCRIBE") else JSON)
+            return client.queryAndConvert()
         except QueryBadFormed as exc:  # the endpoint answered 400: the query, not the endpoint, is at fault
             raise QuerySyntaxError(
                 f"{run.label} cannot run: the endpoint {self.url} says it is not valid SPARQL "
@@ -259,16 +308,6 @@ class EndpointStore(Store):
             ) from exc
         except Exception as exc:  # SPARQLWrapper passes on urllib's and its own errors
             raise EndpointError(f"{run.label} failed at the endpoint {self.url}: {first_line(exc)}") from exc
-        if is_graph:
-            received = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
-            triples, truncated = capped(sorted(received), run.max_rows)
-            return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
-        if "boolean" in answer:
-            return result_from_any(("ask",), [(Literal(bool(answer["boolean"])),)])
-        columns = list(answer["head"]["vars"])
-        bindings, truncated = capped(answer["results"]["bindings"], run.max_rows)
-        rows = [tuple(_from_json(b[c]) if c in b else None for c in columns) for b in bindings]
-        return result_from_any(columns, rows, truncated=truncated)
 
 
 def http_url(text: str, *, option: str = "the endpoint") -> str:
