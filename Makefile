@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Everything the installed package is built from: a change to any of these triggers a reinstall.
-PACKAGE_FILES := pyproject.toml README.md $(shell find src ontology data queries -type f -not -name '*.pyc' 2>/dev/null)
+PACKAGE_FILES := pyproject.toml README.md hatch_build.py $(shell find src ontology data queries -type f -not -name '*.pyc' 2>/dev/null)
 
 # The SPARQL clients the tests drive through Node (Comunica), installed from their lock file when npm is
 # here (.ci/run installs Node where it is missing); without npm those tests are skipped, saying why.

@@ -23,7 +23,7 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from . import resources
-from .errors import DataFileError
+from .errors import DataFileError, ResourceError
 from .namespaces import GRAPH, ID, LT, PREFIXES
 from .untrusted import RdfFileFormat, read_utf8, screen_rdf_file
 
@@ -159,7 +159,11 @@ class GraphClaims:
     def __init__(self, taken: dict[URIRef, str], *, remedy: str = "rename the file") -> None:
         self._owners = dict(taken)
         self._remedy = remedy
-        self._shipped = {str(path): f"the shipped {path.name}" for path in resources.data_files()}
+        try:
+            shipped = resources.data_files()
+        except ResourceError:  # compiling a checkout as the wheel is built: nothing is installed yet
+            shipped = []
+        self._shipped = {str(path): f"the shipped {path.name}" for path in shipped}
 
     def claim(self, path: Path | Traversable, graphs: Iterable[URIRef]) -> None:
         """Record that ``path`` fills ``graphs``; refuse one that something else fills."""
@@ -340,6 +344,12 @@ def load(*files: str | Path, with_shipped_data: bool = True) -> KnowledgeGraph:
     >>> kg.summary().classes > 0
     True
     """
+    if not files and with_shipped_data:
+        from .compiled import read_compiled
+
+        compiled = read_compiled()  # the same graph, compiled when the wheel was built
+        if compiled is not None:
+            return compiled
     shipped = resources.data_files() if with_shipped_data else []
     return KnowledgeGraph.from_files(
         ontology=resources.ontology_files(),

@@ -32,8 +32,8 @@ def resource_root() -> Traversable:
     return root
 
 
-def _folder(name: str) -> Traversable:
-    folder = resource_root() / name
+def _folder(name: str, root: Traversable | None = None) -> Traversable:
+    folder = (root or resource_root()) / name
     if not folder.is_dir():
         raise ResourceError(f"The libertera_kg installation lacks its '{name}' folder ({folder}).")
     return folder
@@ -46,9 +46,10 @@ def _sorted_files(folder: Traversable, suffixes: tuple[str, ...]) -> list[Traver
     )
 
 
-def ontology_files() -> list[Traversable]:
-    """The Turtle files that make up the ontology: core terms, alignments, then each SKOS scheme."""
-    folder = _folder("ontology")
+def ontology_files(root: Traversable | None = None) -> list[Traversable]:
+    """The Turtle files that make up the ontology: core terms, alignments, then each SKOS scheme (of the
+    installed package, or of ``root``, a checkout, when the wheel is built)."""
+    folder = _folder("ontology", root)
     found: list[Traversable] = []
     for part in ONTOLOGY_PARTS:
         item = folder / part
@@ -66,14 +67,21 @@ def shapes_files() -> list[Traversable]:
     return _sorted_files(_folder("ontology") / "shapes", (".ttl",))
 
 
-def data_files() -> list[Traversable]:
+def data_files(root: Traversable | None = None) -> list[Traversable]:
     """The RDF files of ``data/`` (not its ``source/`` texts), sorted by name."""
-    return _sorted_files(_folder("data"), RDF_SUFFIXES)
+    return _sorted_files(_folder("data", root), RDF_SUFFIXES)
 
 
-def source_text_files() -> list[Traversable]:
+def source_text_files(root: Traversable | None = None) -> list[Traversable]:
     """The verbatim source texts in ``data/source/`` that quotes point into."""
-    return _sorted_files(_folder("data") / "source", (".txt",))
+    return _sorted_files(_folder("data", root) / "source", (".txt",))
+
+
+def compiled_files() -> tuple[Traversable, Traversable]:
+    """The shipped graph as compiled when the wheel was built (N-Quads), and its manifest (the sources'
+    digest and the prefixes); either may be missing, in an installation not built as a wheel."""
+    folder = resource_root() / "compiled"
+    return folder / "libertera.nq", folder / "manifest.json"
 
 
 def query_files() -> list[Traversable]:
