@@ -4,7 +4,8 @@ checked by type, so that :mod:`libertera_kg.cli` receives values it can hand on 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 
 
 def _port(text: str) -> int:
@@ -93,8 +94,21 @@ def add_store_options(parser: argparse.ArgumentParser, *, formats: Sequence[str]
     )
 
 
-def build_parser(version: str) -> argparse.ArgumentParser:
-    """The argument parser, with one subcommand per verb of the library; ``version`` for --version."""
+class _VersionAction(argparse.Action):
+    """``--version``, asking for the installed version only when given (reading the package's metadata
+    costs 20 ms, at every start of every command otherwise)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, version_of: Callable[[], str]) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+        self.version_of = version_of
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        sys.stdout.write(f"{parser.prog} {self.version_of()}\n")  # on standard output, as argparse's own
+        parser.exit()
+
+
+def build_parser(version: Callable[[], str]) -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per verb of the library; ``version`` gives --version's."""
     parser = argparse.ArgumentParser(
         prog="libertera-kg",
         description="A knowledge graph of INTERPOL's 2025 operation Liberterra III against human "
@@ -102,7 +116,7 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 a check found problems, 2 bad input or usage, 3 a remote endpoint "
         "failed, 70 internal error, 130 interrupted, 141 the output's reader went away.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
+    parser.add_argument("--version", action=_VersionAction, version_of=version)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser(

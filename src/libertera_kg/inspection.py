@@ -79,7 +79,9 @@ _RDFLIB_SERVICE_CALL = re.compile(r"^service <(.*)>[ \n]*{(.*)}[ \n]*$", re.DOTA
 def inspect_query(text: str) -> QueryShape:
     """The shape of ``text``; raises :class:`ReadOnlyError` for an update, :class:`QueryError` if invalid
     (cached: a server sees the same texts again and again)."""
-    query, select_star = _parsed(text)
+    # Both arguments given, as parse_query gives them: the cache's key is the arguments as passed, and a
+    # query rdflib runs would otherwise be parsed twice (30 ms of a canned query's 70).
+    query, select_star = _parsed(text, None)
     services: list[str] = []
     misread: list[str] = []
 
