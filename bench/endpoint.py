@@ -1,22 +1,27 @@
-"""Endpoint throughput: our server against Oxigraph's own server, on the same data and queries.
+"""Endpoint throughput under a real load generator: our server against Oxigraph's, on the same data.
 
-    python bench/endpoint.py [--operations 0] [--clients 8] [--rounds 3] [--duration 10] [--workers 2]
+    python bench/endpoint.py [--operations 0] [--duration 10] [--connections 8] [--workers 2]
 
 Both servers run on 127.0.0.1 over the same store on disk, loaded once by ``libertera-kg load`` from the
 shipped graph and ``--operations`` synthetic ones (its default graph holds the merge of the named graphs,
-which the queries read): ours is ``libertera-kg serve --store oxigraph --store-path``, the baseline
-``oxigraph serve-read-only --location`` on the same folder. Both get the query catalogue's default
-queries as SPARQL over the protocol, so the figure measures the servers, not the data's layout
-(Oxigraph's ``--union-default-graph`` over the named graphs alone is much slower at scale: see
-``scale.py``). Concurrent clients send the queries in turn for a fixed time; the figure is answered
-queries per second, the median of the rounds, with every answer checked for status 200.
+which the queries read): ours is ``libertera-kg serve --store oxigraph --store-path``, once with its answer
+cache (the default 64 MB) and once without (``--cache-mb 0``); the baseline is
+``oxigraph serve-read-only --location`` on the same folder. ``wrk`` (a load generator written in C; Debian's
+``wrk`` package) sends POST requests of ``application/sparql-query`` over ``--connections`` connections for
+``--duration`` seconds, each mix in turn on each server:
+
+- **catalogue**: the 22 catalogue queries with their defaults, in turn;
+- **small**: one small SELECT (the operations and their labels).
+
+Printed per server and mix: requests per second, p50 and p99 latency, and peak memory (VmHWM of the
+server and its worker processes added up). Every answer must be 2xx: the script stops otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
-import statistics
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,14 +29,31 @@ import time
 import urllib.request
 from pathlib import Path
 
-import httpx
 from harness import count_lines, synthetic_with_shipped, tree_peak_memory_mb
 
 from libertera_kg import list_queries
 from libertera_kg.stores import with_values
 
+SMALL = (
+    "PREFIX lt: <https://w3id.org/libertera/ontology#> "
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    "SELECT ?operation ?label WHERE { ?operation a lt:Operation ; skos:prefLabel ?label } ORDER BY ?operation"
+)
 
-def wait_for(url: str, timeout: float = 120) -> None:
+#: wrk's Lua script: each request takes the next query of the mix.
+LUA = """
+queries = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = queries[(counter %% #queries) + 1]
+  return wrk.format("POST", "%s", {["Content-Type"] = "application/sparql-query",
+                                  ["Accept"] = "application/sparql-results+json"}, body)
+end
+"""
+
+
+def wait_for(url: str, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -50,98 +72,99 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def throughput(url: str, queries: list[str], clients: int, duration: float) -> float:
-    """Answered queries per second with ``clients`` concurrent clients for ``duration`` seconds."""
-    stop_at = time.monotonic() + duration
+def run_wrk(url: str, path: str, queries: list[str], folder: Path, connections: int, duration: int) -> dict:
+    """wrk's requests per second and p50/p99 latency (ms) for the mix ``queries`` sent to ``url``."""
+    script = folder / "mix.lua"
+    bodies = ", ".join(f"[==[{text}]==]" for text in queries)
+    script.write_text(LUA % (bodies, path), encoding="utf-8")
+    threads = min(2, connections)
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "-s",
+        str(script),
+        url,
+    ]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    if "Non-2xx" in output:
+        raise SystemExit(f"{url} answered errors under load:\n{output}")
 
-    def client(offset: int) -> int:
-        done = 0
-        with httpx.Client(timeout=600) as http:
-            while time.monotonic() < stop_at:
-                query = queries[(offset + done) % len(queries)]
-                answer = http.post(
-                    url,
-                    content=query.encode("utf-8"),
-                    headers={
-                        "Content-Type": "application/sparql-query",
-                        "Accept": "application/sparql-results+json",
-                    },
-                )
-                if answer.status_code != 200:
-                    raise SystemExit(f"{url} answered {answer.status_code}: {answer.text[:300]}")
-                done += 1
-        return done
+    def latency(percent: str) -> float:
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        assert found, output
+        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
+        return float(found.group(1)) * scale
 
-    started = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=clients) as pool:
-        total = sum(pool.map(client, range(clients)))
-    return total / (time.monotonic() - started)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert rate, output
+    return {"rps": float(rate.group(1)), "p50": latency("50"), "p99": latency("99")}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--operations",
-        type=int,
-        default=0,
-        help="synthetic operations beside the shipped graph (1,200: 1M quads)",
-    )
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per round")
+    parser.add_argument("--operations", type=int, default=0, help="synthetic operations (1,200: 1M quads)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per server and mix")
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="our server's query worker processes")
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("skipped: wrk is not installed (Debian: apt-get install wrk)")
+        return 0
     bin_folder = Path(sys.executable).parent
-    queries = [with_values(canned.text, canned.bind({})) for canned in list_queries()]
+    mixes = {
+        "catalogue": [with_values(canned.text, canned.bind({})) for canned in list_queries()],
+        "small": [SMALL],
+    }
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         data = synthetic_with_shipped(args.operations, root)
         quads = count_lines(data)
-        subprocess.run(
-            [str(bin_folder / "libertera-kg"), "load", str(data), "--store-path", str(root / "ours")],
-            check=True,
-            capture_output=True,
+        store = root / "store"
+        load = [str(bin_folder / "libertera-kg"), "load", str(data), "--store-path", str(store)]
+        subprocess.run(load, check=True, capture_output=True)
+        ours = [str(bin_folder / "libertera-kg"), "serve", "--store", "oxigraph", "--store-path", str(store)]
+        ours += ["--workers", str(args.workers)]
+        servers = {
+            "oxigraph serve-read-only": (
+                [str(bin_folder / "oxigraph"), "serve-read-only", "--location", str(store), "--bind"],
+                "/query",
+            ),
+            "libertera-kg serve": ([*ours, "--port"], "/sparql"),
+            "libertera-kg serve --cache-mb 0": ([*ours, "--cache-mb", "0", "--port"], "/sparql"),
+        }
+        print(
+            f"{quads:,} quads; wrk, {args.connections} connections, {args.duration} s per server and mix; "
+            f"ours with {args.workers} query workers"
         )
-        their_port, our_port = free_port(), free_port()
-        their_server = [str(bin_folder / "oxigraph"), "serve-read-only", "--location", str(root / "ours")]
-        their_server += ["--bind", f"127.0.0.1:{their_port}"]
-        our_server = [str(bin_folder / "libertera-kg"), "serve", "--store", "oxigraph"]
-        our_server += [
-            "--store-path",
-            str(root / "ours"),
-            "--port",
-            str(our_port),
-            "--workers",
-            str(args.workers),
-        ]
-        servers = [
-            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for command in (their_server, our_server)
-        ]
-        theirs, ours = f"http://127.0.0.1:{their_port}/query", f"http://127.0.0.1:{our_port}/sparql"
-        try:
-            wait_for(theirs)
-            wait_for(ours, timeout=600)
-            print(
-                f"{quads:,} quads; {len(queries)} catalogue queries, {args.clients} clients, "
-                f"{args.duration:g} s rounds"
+        print(
+            f"{'server':<32} | {'mix':<9} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>8} | "
+            f"{'peak MB':>7}   ratio"
+        )
+        baseline: dict[str, float] = {}
+        for name, (command, path) in servers.items():
+            port = free_port()
+            address = f"127.0.0.1:{port}" if "oxigraph" in name else str(port)
+            process = subprocess.Popen(
+                [*command, address], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            print(f"{'round':>5} | {'oxigraph serve q/s':>18} | {'ours q/s':>9} | {'ratio':>6}")
-            figures = []
-            for number in range(1, args.rounds + 1):
-                base = throughput(theirs, queries, args.clients, args.duration)
-                mine = throughput(ours, queries, args.clients, args.duration)
-                figures.append((base, mine))
-                print(f"{number:>5} | {base:>18.1f} | {mine:>9.1f} | {mine / base:>5.2f}x", flush=True)
-            base = statistics.median(f[0] for f in figures)
-            mine = statistics.median(f[1] for f in figures)
-            print(f"{'median':>5} | {base:>18.1f} | {mine:>9.1f} | {mine / base:>5.2f}x")
-            their_mb, our_mb = (tree_peak_memory_mb(server.pid) for server in servers)
-            print(f"{'MB':>5} | {their_mb:>18.0f} | {our_mb:>9.0f} |  (peak, server and its workers)")
-        finally:
-            for server in servers:
-                server.terminate()
-                server.wait(timeout=30)
+            url = f"http://127.0.0.1:{port}"
+            try:
+                wait_for(url + path)
+                for mix, queries in mixes.items():
+                    figures = run_wrk(url, path, queries, root, args.connections, args.duration)
+                    baseline.setdefault(mix, figures["rps"])
+                    ratio = figures["rps"] / baseline[mix]
+                    print(
+                        f"{name:<32} | {mix:<9} | {figures['rps']:>10,.1f} | {figures['p50']:>7.2f} | "
+                        f"{figures['p99']:>8.2f} | {tree_peak_memory_mb(process.pid):>7,.0f}   {ratio:.2f}x",
+                        flush=True,
+                    )
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
     return 0
 
 

@@ -21,6 +21,12 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 0 or more")
+    return int(text)
+
+
 def _positive_number(text: str) -> float:
     try:
         value = float(text)
@@ -251,6 +257,21 @@ def build_parser(version: Callable[[], str]) -> argparse.ArgumentParser:
         default=2048,
         metavar="MB",
         help="memory a query worker may use, its store included; more gets 503 (default: 2048)",
+    )
+    serve.add_argument(
+        "--cache-mb",
+        type=_non_negative_int,
+        default=64,
+        metavar="MB",
+        help="answers kept for clients asking the same again, the least recently used dropped first; "
+        "0 keeps none (default: 64)",
+    )
+    serve.add_argument(
+        "--max-age",
+        type=_non_negative_int,
+        default=300,
+        metavar="SECONDS",
+        help="how long clients and HTTP caches may reuse an answer without asking (default: 300)",
     )
 
     load = commands.add_parser(

@@ -281,6 +281,8 @@ def _serve(args: argparse.Namespace) -> int:
         store_path=Path(args.store_path) if args.store_path else None,
         base_url=args.base_url,
         max_memory_mb=args.max_memory,
+        cache_mb=args.cache_mb,
+        max_age=args.max_age,
     )
     if settings.store_path is not None and settings.store != "oxigraph":
         raise UsageError("Only the oxigraph store can live on disk: give --store oxigraph with --store-path.")

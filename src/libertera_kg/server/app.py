@@ -32,6 +32,7 @@ from ..graph import KnowledgeGraph
 from ..inspection import QueryDataset
 from ..namespaces import BASE
 from ..resources import shipped_query
+from .answers import AnswerCache, answer_response
 from .describe import DATASET, DUMP_TYPES, query_listing, service_description, void_description
 from .formats import GRAPH_TYPES, media_type_for_format, negotiate, prefers_html
 from .pages import Pages
@@ -76,6 +77,10 @@ class ServerSettings:
     #: the query listings; needed when the server listens beyond loopback, where the request's ``Host``
     #: header (which any client may set) is never written back.
     base_url: str | None = None
+    #: Megabytes of written answers kept for clients asking the same again (see ``answers.py``); 0: none.
+    cache_mb: int = 64
+    #: Seconds clients and HTTP caches may reuse an answer without asking again (``Cache-Control``).
+    max_age: int = 300
 
 
 @dataclass
@@ -87,6 +92,7 @@ class _Server:
     graphs: tuple[str, ...] = ()
     void_statistics: tuple[Any, ...] = ()
     property_labels: dict[str, str] = field(default_factory=dict)
+    cache: AnswerCache = field(default_factory=lambda: AnswerCache(0))
 
     async def start(self) -> None:
         """Load the graph, write the dumps, start the workers and compute the VoID statistics."""
@@ -138,13 +144,19 @@ class _Server:
         self.void_statistics = statistics.result.rows
 
     async def run(self, job: QueryJob) -> Answer:
+        """The answer to ``job``: the one kept from an earlier request, or a worker's."""
         assert self.pool is not None
-        return await self.pool.run(job)
+        answer = self.cache.get(job)
+        if answer is None:
+            answer = await self.pool.run(job)
+            self.cache.keep(job, answer)
+        return answer
 
 
 def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | None = None) -> Starlette:
     """The ASGI application serving ``graph`` (default: the shipped one) with ``settings``."""
     server = _Server(settings or ServerSettings(), graph)
+    server.cache = AnswerCache(server.settings.cache_mb * 2**20)
     templates = Jinja2Templates(directory=str(_PACKAGE / "templates"))
     templates.env.globals["href"] = local_href
     pages = Pages(server, templates)
@@ -266,7 +278,7 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
         )
         if not answer.count:
             raise HTTPException(404, f"This server holds nothing about <{iri}>.")
-        return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+        return answer_response(request, answer, {"Vary": "Accept"}, server.settings.max_age)
 
     async def refuse_update(request: Request) -> Response:
         raise HTTPException(403, READ_ONLY)
@@ -291,8 +303,8 @@ def create_app(settings: ServerSettings | None = None, graph: KnowledgeGraph | N
             CORSMiddleware,
             allow_origins=["*"],
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Accept", "Content-Type"],
-            expose_headers=["X-SPARQL-MaxRows"],
+            allow_headers=["Accept", "Content-Type", "If-None-Match"],
+            expose_headers=["X-SPARQL-MaxRows", "ETag"],
             max_age=86400,
         )
     ]
@@ -334,7 +346,7 @@ async def _answer(
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-SPARQL-MaxRows"] = str(server.settings.max_rows)
-    return Response(answer.body, media_type=_with_charset(answer.media_type), headers=headers)
+    return answer_response(request, answer, headers, server.settings.max_age)
 
 
 def _with_charset(media_type: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from rdflib import Graph, Literal
 
@@ -198,8 +199,30 @@ def write_graph(triples: Sequence[Sequence[object]], media_type: str) -> bytes:
         graph.bind(prefix, namespace)
     for triple in triples:
         graph.add(tuple(triple))  # type: ignore[arg-type]
-    text = graph.serialize(format=GRAPH_TYPES[media_type])
+    fmt = GRAPH_TYPES[media_type]
+    text = graph.serialize(format=fmt)
+    # rdflib writes these in the order of its sets, which differs from one process to the next: the same
+    # answer from two workers differed, so each is put in one order (neither order means anything in RDF).
+    if fmt == "nt":
+        text = "".join(sorted(text.splitlines(keepends=True)))
+    elif fmt == "json-ld":
+        text = json.dumps(_ordered_json_ld(json.loads(text)), indent=2, sort_keys=True, ensure_ascii=False)
     return text.encode("utf-8")
+
+
+def _ordered_json_ld(value: Any) -> Any:
+    """A JSON-LD document (as rdflib writes a graph: arrays of node objects and values, which JSON-LD
+    leaves unordered) with every array sorted, except an ``@list``, whose order is its meaning."""
+    if isinstance(value, dict):
+        return {
+            key: [_ordered_json_ld(i) for i in item] if key == "@list" else _ordered_json_ld(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return sorted(
+            (_ordered_json_ld(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True)
+        )
+    return value
 
 
 def _write_boolean(answer: bool, media_type: str) -> bytes:

@@ -94,6 +94,8 @@ class Answer:
     #: Rows or triples in the answer, and whether the store had more than the job's ``max_rows``.
     count: int = 0
     truncated: bool = False
+    #: The strong HTTP entity tag of ``body``, made where the body is written.
+    etag: str = ""
 
 
 @dataclass
@@ -365,5 +367,7 @@ def run_job(store: Any, job: QueryJob) -> Answer:
     )
     if media_type is None:
         return Answer(form, result=result, count=len(result), truncated=result.truncated)
+    from .answers import entity_tag
+
     body = write_answer(form, result, media_type)
-    return Answer(form, None, body, media_type, len(result), result.truncated)
+    return Answer(form, None, body, media_type, len(result), result.truncated, entity_tag(body))
