@@ -31,7 +31,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/views.py
 	$(BIN)/python bench/endpoint.py
-	$(BIN)/python bench/endpoint.py --operations 1200 --rounds 3 --duration 30
+	$(BIN)/python bench/endpoint.py --operations 1200 --duration 30
 	$(BIN)/python bench/scale.py
 
 docs: $(VENV)/.installed-test
