@@ -37,6 +37,7 @@ ACCEPTS = [
     "text/turtle",
     "application/n-triples",
     "application/ld+json",
+    "application/rdf+xml",
 ]
 
 

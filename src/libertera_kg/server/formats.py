@@ -194,15 +194,17 @@ def write_answer(form: str, result: QueryResult, media_type: str) -> bytes:
 
 def write_graph(triples: Sequence[Sequence[object]], media_type: str) -> bytes:
     """``triples`` as an RDF document in ``media_type`` (one of :data:`GRAPH_TYPES`), our prefixes bound."""
-    graph = Graph()
+    fmt = GRAPH_TYPES[media_type]
+    # rdflib writes N-Triples, JSON-LD and RDF/XML in the order of its store's sets, which differs from
+    # one process to the next: the same answer from two workers differed. RDF/XML is written from a store
+    # that keeps the (sorted) order triples were added in; the others are put in one order afterwards
+    # (no order means anything in RDF).
+    graph = Graph(store="SimpleMemory" if fmt == "xml" else "default")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     for triple in triples:
         graph.add(tuple(triple))  # type: ignore[arg-type]
-    fmt = GRAPH_TYPES[media_type]
     text = graph.serialize(format=fmt)
-    # rdflib writes these in the order of its sets, which differs from one process to the next: the same
-    # answer from two workers differed, so each is put in one order (neither order means anything in RDF).
     if fmt == "nt":
         text = "".join(sorted(text.splitlines(keepends=True)))
     elif fmt == "json-ld":
