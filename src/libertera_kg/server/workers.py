@@ -7,7 +7,9 @@ that costs CPU (checking the query, running it, writing the answer), so the even
 
 Slow queries do not stall everyone: the pool keeps a spare. When a request takes the last idle worker,
 another starts (up to ``max_size``), so the next request finds one idle instead of waiting behind slow
-queries; when load drops, workers beyond ``size`` stop again. A request that finds every worker busy
+queries; when load drops (no moment in ``spare_linger`` seconds when every worker was busy), workers
+beyond ``size`` stop again. Without that delay, steady load started and stopped a spare again and again:
+under wrk, half the server's processor time went to starting workers. A request that finds every worker busy
 waits at most ``queue_wait`` for one (by default the time limit, the longest a busy one can stay busy),
 then gets :class:`~libertera_kg.errors.ServerBusyError` (503).
 """
@@ -20,6 +22,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import resource
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,6 +122,7 @@ class WorkerPool:
         timeout: float = 30.0,
         queue_wait: float | None = None,
         max_memory: int | None = None,
+        spare_linger: float = 30.0,
     ):
         self.store_kind = store_kind
         self.data = data
@@ -129,6 +133,9 @@ class WorkerPool:
         self.queue_wait = timeout if queue_wait is None else queue_wait
         #: Bytes of data (heap and private mappings) a worker may hold; a query needing more is stopped.
         self.max_memory = max_memory
+        #: Seconds without a moment when every worker was busy before workers beyond ``size`` stop.
+        self.spare_linger = spare_linger
+        self._all_busy_at = float("-inf")
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: list[_Worker] = []
@@ -173,6 +180,7 @@ class WorkerPool:
         """An idle worker, waiting at most ``queue_wait``; a spare starts when this takes the last one."""
         assert self._idle is not None, "start the pool first"
         if self._idle.empty():
+            self._all_busy_at = time.monotonic()
             self._grow()
         try:
             worker = await asyncio.wait_for(self._idle.get(), self.queue_wait)
@@ -182,13 +190,16 @@ class WorkerPool:
                 "seconds; try again shortly."
             ) from None
         if self._idle.empty():
+            self._all_busy_at = time.monotonic()
             self._grow()
         return worker
 
     def _give_back(self, worker: _Worker) -> None:
-        """Make ``worker`` idle again, or stop it when it is beyond ``size`` and another is idle already."""
+        """Make ``worker`` idle again, or stop it when it is beyond ``size``, another is idle already and
+        load has dropped (every worker was last busy more than ``spare_linger`` seconds ago)."""
         assert self._idle is not None
-        if self.running > self.size and not self._idle.empty():
+        quiet = time.monotonic() - self._all_busy_at > self.spare_linger
+        if self.running > self.size and not self._idle.empty() and quiet:
             self._stop(worker)
         else:
             self._idle.put_nowait(worker)
