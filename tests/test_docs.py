@@ -120,3 +120,18 @@ def test_the_command_says_every_file_it_wrote(docs: tuple[Path, str]) -> None:
     assert lines[0] == f"wrote {len(on_disk)} files to {folder}:"
     assert sorted(line.strip() for line in lines[1:]) == on_disk
     assert (folder / "ontology.ttl").stat().st_size > 10_000
+
+
+def test_writing_the_docs_leaves_no_event_loop_behind(tmp_path: Path) -> None:
+    """pyLODE's HTML library made an asyncio loop for the caller's thread and left it open: the next
+    asyncio.run (which replaces the thread's loop) turned it into an unclosed-loop ResourceWarning."""
+    import asyncio
+    import gc
+    import warnings
+
+    assert main(["docs", "-o", str(tmp_path / "docs")]) == 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        asyncio.run(asyncio.sleep(0))
+        gc.collect()
+    assert not [w for w in caught if "event loop" in str(w.message)]

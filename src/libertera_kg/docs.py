@@ -9,10 +9,12 @@ with the other vocabularies' terms they refer to named but not declared.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import logging
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -142,7 +144,7 @@ def _pylode_html(ontology: Graph) -> str:
         except ImportError as exc:
             raise MissingDependencyError("pylode", "docs", "Writing the ontology documentation") from exc
         # pyLODE leaves its stylesheet file open; collect it here so its ResourceWarning stays ours to hide.
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _no_event_loop_made():
             warnings.simplefilter("ignore", ResourceWarning)
             try:
                 page: str = OntPub(ontology=ontology, sort_subjects=True).make_html()
@@ -155,3 +157,20 @@ def _pylode_html(ontology: Graph) -> str:
         root.handlers[:] = saved_handlers
         root.setLevel(saved_level)
     return page
+
+
+@contextlib.contextmanager
+def _no_event_loop_made() -> Iterator[None]:
+    """dominate (pyLODE's HTML library) asks ``asyncio.get_event_loop()`` for every tag, which on Python
+    3.11 makes a loop in a thread that has none and leaves it open in the caller's process; it only wants
+    to know whether a loop is running, which ``get_running_loop`` answers without making one."""
+    import asyncio
+
+    from dominate import dom_tag
+
+    asked = dom_tag.get_event_loop
+    dom_tag.get_event_loop = asyncio.get_running_loop
+    try:
+        yield
+    finally:
+        dom_tag.get_event_loop = asked

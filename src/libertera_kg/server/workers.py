@@ -277,6 +277,7 @@ class WorkerPool:
     def _stop(self, worker: _Worker) -> None:
         worker.process.kill()
         worker.process.join(timeout=5)
+        worker.connection.close()  # else each stopped worker's pipe stays open until garbage collection
         self._workers.remove(worker)
 
     def _spawn(self) -> _Worker:
