@@ -45,6 +45,7 @@ _GEONAMES = "https://sws.geonames.org/"
 _NODES_PER_QUERY = 2000
 _INTEGER, _DATE = str(XSD.integer), str(XSD.date)
 _PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_INTEGER = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -279,10 +280,11 @@ def _plain(value: dict[str, str]) -> object:
     if "xml:lang" in value or datatype in _TEXT_TYPES:
         return text
     # The common cases without an rdflib term (making one parses a date through isodate: 40 µs).
-    if datatype == _INTEGER and text.lstrip("-").isdigit():
+    if datatype == _INTEGER and _PLAIN_INTEGER.fullmatch(text):
         return int(text)
     if datatype == _DATE and _PLAIN_DATE.fullmatch(text):
-        return date.fromisoformat(text).isoformat()
+        with contextlib.suppress(ValueError):  # no such day: rdflib keeps the text, as below
+            return date.fromisoformat(text).isoformat()
     term = normalise_term(Literal(text, datatype=URIRef(datatype) if datatype else None))
     assert isinstance(term, Literal)
     python = term.toPython()
