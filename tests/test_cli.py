@@ -11,6 +11,7 @@ from rdflib import RDF, Graph, URIRef
 
 from libertera_kg import connect, list_queries, load_into_store
 from libertera_kg.cli import main
+from libertera_kg.errors import UsageError
 from libertera_kg.views import list_views
 
 
@@ -291,3 +292,18 @@ def test_the_library_never_raises_the_base_error_class_itself() -> None:
         if re.search(r"raise LiberteraError\b", line)
     ]
     assert offenders == [], "raise a specific class of the error tree"
+
+
+def test_a_dataset_goes_only_with_an_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
+    """--default-graph and --named-graph name a remote endpoint's dataset; a local store refuses them."""
+    graph = "https://w3id.org/libertera/graph/merged"
+    assert main(["query", "countries", "--default-graph", graph]) == 2
+    error = capsys.readouterr().err
+    assert "--default-graph and --named-graph name a remote endpoint's dataset" in error
+    assert "Traceback" not in error
+    with pytest.raises(SystemExit) as exited:
+        main(["query", "countries", "--endpoint", "http://127.0.0.1:9/q", "--named-graph", "no iri"])
+    assert exited.value.code == 2
+    assert "'no iri' is not an absolute IRI" in capsys.readouterr().err
+    with pytest.raises(UsageError, match="FROM NAMED"):
+        connect(default_graphs=[graph])

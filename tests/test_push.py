@@ -59,8 +59,9 @@ def test_an_unreachable_store_is_named(unused_loopback_url: str, capsys: pytest.
 
 def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STORE_PASSWORD", "s3cret")
-    basic = Credentials.from_environment("ana", "STORE_PASSWORD", "NO_SUCH_TOKEN")
-    assert basic.header() == "Basic YW5hOnMzY3JldA=="
+    user = Credentials.from_environment("ana", "STORE_PASSWORD", "NO_SUCH_TOKEN")
+    assert (user.user, user.password, user.token, user.kind) == ("ana", "s3cret", None, "a user and password")
     monkeypatch.setenv("STORE_TOKEN", "abc")
-    assert Credentials.from_environment(None, "NONE", "STORE_TOKEN").header() == "Bearer abc"
-    assert Credentials().header() is None
+    token = Credentials.from_environment(None, "NONE", "STORE_TOKEN")
+    assert (token.token, token.kind) == ("abc", "a token")
+    assert Credentials().kind is None

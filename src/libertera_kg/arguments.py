@@ -39,8 +39,8 @@ def _positive_number(text: str) -> float:
 
 def _http_url(text: str) -> str:
     """An endpoint's address: an http or https URL with a host."""
+    from .endpoint_store import http_url
     from .errors import UsageError
-    from .stores import http_url
 
     try:
         return http_url(text)
@@ -57,6 +57,11 @@ def _graph_iri(text: str) -> str:
     if not urlsplit(text).scheme or not _is_valid_uri(text) or any(c.isspace() for c in text):
         raise argparse.ArgumentTypeError(f"'{text}' is not an absolute IRI (such as https://example.org/g)")
     return text
+
+
+def _union_target(text: str) -> str:
+    """Where push sends the merged graph: a graph IRI, or ``default`` for the store's default graph."""
+    return text if text == "default" else _graph_iri(text)
 
 
 def add_service_option(parser: argparse.ArgumentParser) -> None:
@@ -90,6 +95,23 @@ def add_store_options(parser: argparse.ArgumentParser, *, formats: Sequence[str]
         type=_http_url,
         metavar="URL",
         help="query this SPARQL endpoint instead of a local store",
+    )
+    parser.add_argument(
+        "--default-graph",
+        action="append",
+        default=[],
+        type=_graph_iri,
+        metavar="IRI",
+        help="with --endpoint: a graph merged into the default graph of every query (repeatable; sent as "
+        "default-graph-uri)",
+    )
+    parser.add_argument(
+        "--named-graph",
+        action="append",
+        default=[],
+        type=_graph_iri,
+        metavar="IRI",
+        help="with --endpoint: a named graph the queries see (repeatable; sent as named-graph-uri)",
     )
     parser.add_argument(
         "--data",
@@ -314,7 +336,14 @@ def build_parser(version: Callable[[], str]) -> argparse.ArgumentParser:
         metavar="URL",
         help="the store's Graph Store Protocol address (default: the endpoint; Oxigraph: /store)",
     )
-    push.add_argument("--user", help="user name for HTTP Basic authentication")
+    push.add_argument(
+        "--union-graph",
+        type=_union_target,
+        metavar="IRI|default",
+        help="also send the merged graph (every triple once) to this named graph, or to the store's "
+        "default graph with 'default', for stores whose queries do not see the union of their graphs",
+    )
+    push.add_argument("--user", help="user name for HTTP authentication (Basic or Digest, as the store asks)")
     push.add_argument(
         "--password-env",
         default="LIBERTERA_KG_PASSWORD",

@@ -105,7 +105,19 @@ def _store(args: argparse.Namespace) -> Store:
             "--data adds files to a store built here; it cannot go with --endpoint or --store-path."
         )
     graph = _load(args.data) if args.data else None
-    return connect(args.store, endpoint=args.endpoint, path=args.store_path, graph=graph)
+    if (args.default_graph or args.named_graph) and not args.endpoint:
+        raise UsageError(
+            "--default-graph and --named-graph name a remote endpoint's dataset; they go with --endpoint "
+            "(a local store's queries name their graphs with FROM and FROM NAMED)."
+        )
+    return connect(
+        args.store,
+        endpoint=args.endpoint,
+        path=args.store_path,
+        graph=graph,
+        default_graphs=args.default_graph,
+        named_graphs=args.named_graph,
+    )
 
 
 def _load(data: Sequence[str]) -> KnowledgeGraph:
@@ -244,6 +256,7 @@ def _push(args: argparse.Namespace) -> int:
         load().dataset,
         args.endpoint,
         graph_store=args.graph_store,
+        union_graph=args.union_graph,
         credentials=credentials,
         timeout=args.timeout,
         progress=print,
@@ -256,8 +269,14 @@ def _push(args: argparse.Namespace) -> int:
         )
     if short:
         return EXIT_CHECK_FAILED
-    total = sum(graph.sent for graph in pushed)
-    print(f"pushed {len(pushed)} graphs ({total} triples); {args.endpoint} holds every one of them")
+    named = [graph for graph in pushed if graph.held is not None]
+    total = sum(graph.sent for graph in named)
+    print(f"pushed {len(named)} graphs ({total} triples); {args.endpoint} holds every one of them")
+    if len(named) < len(pushed):
+        print(
+            "the store's default graph was replaced by the merged graph (not counted: stores differ in "
+            "what their default graph shows)"
+        )
     return EXIT_OK
 
 

@@ -5,7 +5,9 @@
 'Dismantling in Brazil of a trafficking network linking Pakistan, Afghanistan, Mexico and the United States'
 
 Queries see the union of all named graphs as their default graph, on every store; a remote endpoint must
-do the same (``oxigraph serve --union-default-graph``, or load ``libertera.nt`` into its default graph).
+do the same (``oxigraph serve --union-default-graph``, or load ``libertera.nt`` into its default graph),
+or be given the merged graph and our named graphs as its dataset (``connect(endpoint=...,
+default_graphs=..., named_graphs=...)``: Virtuoso).
 
 Parameters are bound the same way on every store: a ``VALUES`` block at the start of the query's outermost
 group, holding terms that :meth:`~libertera_kg.catalogue.CannedQuery.bind` checked and rdflib serialised.
@@ -18,27 +20,24 @@ from __future__ import annotations
 import importlib.util
 import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from .catalogue import get_query, with_value_rows, with_values
 from .errors import (
-    EndpointError,
     MissingDependencyError,
     QueryError,
     QuerySyntaxError,
-    ReadOnlyError,
     UnknownGraphError,
     UnknownNameError,
     UsageError,
 )
 from .inspection import QueryDataset, on_dataset, parse_query
-from .query_text import QueryText, UnreadableQueryError, read_query_text
+from .query_text import QueryText
 from .resources import shipped_query
 from .results import JsonBinding, QueryResult, result_from_any
 from .untrusted import refuse_misread_services, screen_query
@@ -242,100 +241,9 @@ def capped(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]
     return kept[:max_rows], len(kept) > max_rows
 
 
-class EndpointStore(Store):
-    """A remote SPARQL 1.1 endpoint, queried over HTTP with SPARQLWrapper; read-only."""
-
-    kind = "endpoint"
-    read_only = True
-
-    def __init__(self, url: str, *, timeout: float = 60):
-        self.url = http_url(url)
-        self.timeout = timeout
-
-    def _run(self, text: str, run: QueryRun) -> QueryResult:
-        answer = self._request(text, run)
-        if isinstance(answer, Graph | str | bytes):
-            received = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
-            triples, truncated = capped(sorted(received), run.max_rows)
-            return result_from_any(("subject", "predicate", "object"), triples, truncated=truncated)
-        if "boolean" in answer:
-            return result_from_any(("ask",), [(Literal(bool(answer["boolean"])),)])
-        columns = list(answer["head"]["vars"])
-        bindings, truncated = capped(answer["results"]["bindings"], run.max_rows)
-        rows = [tuple(_from_json(b[c]) if c in b else None for c in columns) for b in bindings]
-        return result_from_any(columns, rows, truncated=truncated)
-
-    def _bindings(self, text: str, run: QueryRun) -> list[JsonBinding]:
-        """The endpoint's own SPARQL JSON, as it sent it."""
-        answer = self._request(text, run)
-        if not isinstance(answer, dict) or "results" not in answer:
-            raise QueryError(f"{run.label} is not a SELECT query; its rows cannot be read as bindings.")
-        bindings: list[JsonBinding] = answer["results"]["bindings"]
-        return bindings
-
-    def _request(self, text: str, run: QueryRun) -> Any:
-        """Send the query; the endpoint's answer: SPARQL JSON for SELECT and ASK, a graph for the others."""
-        from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
-
-        client = SPARQLWrapper(self.url)
-        client.setMethod(POST)
-        client.setTimeout(int(self.timeout))
-        client.setQuery(text)
-        # SPARQLWrapper guesses the form from the first keyword it finds anywhere, comments included ("the
-        # loaded graph" reads as LOAD, and it would then send an update): the query's tokens decide.
-        try:
-            form = read_query_text(text, run.base_iri).form  # cached: the screen read it already
-        except UnreadableQueryError:
-            form = ""
-        if form:
-            client.queryType = form
-        elif client.isSparqlUpdateRequest():
-            raise ReadOnlyError("This is a SPARQL update; the remote store is only queried from here.")
-        # Sent again as protocol parameters, which mean the same: Oxigraph's server, asked for the union
-        # default graph, otherwise ignores a query's FROM.
-        for graph in run.dataset.default_graphs if run.dataset else ():
-            client.addDefaultGraph(graph)
-        for graph in run.dataset.named_graphs if run.dataset else ():
-            client.addNamedGraph(graph)
-        try:
-            client.setReturnFormat(N3 if client.queryType in ("CONSTRUCT", "DESCRIBE") else JSON)
-            return client.queryAndConvert()
-        except QueryBadFormed as exc:  # the endpoint answered 400: the query, not the endpoint, is at fault
-            raise QuerySyntaxError(
-                f"{run.label} cannot run: the endpoint {self.url} says it is not valid SPARQL "
-                f"({first_line(exc)})"
-            ) from exc
-        except Exception as exc:  # SPARQLWrapper passes on urllib's and its own errors
-            raise EndpointError(f"{run.label} failed at the endpoint {self.url}: {first_line(exc)}") from exc
-
-
-def http_url(text: str, *, option: str = "the endpoint") -> str:
-    """``text`` if it is an http or https URL with a host (an endpoint's or a graph store's address);
-    :class:`UsageError` naming ``option`` otherwise."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
-        raise UsageError(f"{option} must be an http:// or https:// URL with a host; '{text}' is not.")
-    return text
-
-
 def first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return " ".join(text.split())[:500]
-
-
-def _from_json(term: Mapping[str, str]) -> Node:
-    kind = term["type"]
-    if kind == "uri":
-        return URIRef(term["value"])
-    if kind == "bnode":
-        return BNode(term["value"])
-    if "xml:lang" in term:
-        return Literal(term["value"], lang=term["xml:lang"])
-    datatype = term.get("datatype")
-    return Literal(term["value"], datatype=URIRef(datatype) if datatype else None)
 
 
 def connect(
@@ -344,6 +252,8 @@ def connect(
     path: str | Path | None = None,
     endpoint: str | None = None,
     graph: KnowledgeGraph | None = None,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
 ) -> Store:
     """Open a store holding the knowledge graph.
 
@@ -351,10 +261,19 @@ def connect(
     store on disk at ``path`` as it is (only :func:`~libertera_kg.disk_store.load_into_store` creates one,
     so a mistyped path is an error, not a new empty store). ``endpoint=URL``: a remote SPARQL endpoint that
     already holds the data. ``graph`` is the loaded graph to put in a store in memory (default: the
-    shipped one).
+    shipped one). ``default_graphs`` and ``named_graphs`` are the endpoint's dataset for every query that
+    names none itself, sent as the protocol's ``default-graph-uri`` and ``named-graph-uri``: how a store
+    such as Virtuoso, whose own default graph is every graph it holds, is asked for ours.
     """
     if endpoint is not None:
-        return EndpointStore(endpoint)
+        from .endpoint_store import EndpointStore
+
+        return EndpointStore(endpoint, default_graphs=default_graphs, named_graphs=named_graphs)
+    if default_graphs or named_graphs:
+        raise UsageError(
+            "A dataset (default and named graphs) is sent to a remote endpoint; with a local store, name "
+            "the graphs in the query (FROM, FROM NAMED) instead."
+        )
     if store not in STORE_KINDS:
         raise UnknownNameError(
             f"There is no store called '{store}'. Those there are: {', '.join(STORE_KINDS)}; or give an "
@@ -396,7 +315,6 @@ def canned_query_results(store: Store) -> dict[str, str]:
 
 __all__ = [
     "STORE_KINDS",
-    "EndpointStore",
     "MemoryStore",
     "Store",
     "canned_query_results",
