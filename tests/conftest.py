@@ -244,6 +244,8 @@ class Launcher:
     """The server starters, for modules whose fixtures need their own servers."""
 
     ours = staticmethod(start_our_server)
+    free_port = staticmethod(free_loopback_port)
+    wait = staticmethod(wait_until_answering)
     oxigraph = staticmethod(start_oxigraph)
     empty_oxigraph = staticmethod(start_empty_oxigraph)
     stop = staticmethod(stop)
