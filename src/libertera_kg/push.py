@@ -1,4 +1,4 @@
-"""Load the knowledge graph into any SPARQL 1.1 store over the Graph Store HTTP Protocol, then check it.
+"""Load the knowledge graph into a SPARQL 1.1 store over the Graph Store HTTP Protocol, then check it.
 
 Each named graph (the ontology, the reference data, one per source) is sent with ``PUT ?graph=IRI`` as
 N-Triples, which replaces that graph and nothing else, so pushing again gives the same store. Optionally
