@@ -117,10 +117,11 @@ def start_oxigraph(
     return _run_oxigraph(folder, "serve-read-only", "--location", str(location), *options)
 
 
-def start_empty_oxigraph(folder: Path) -> tuple[str, subprocess.Popen[bytes]]:
+def start_empty_oxigraph(folder: Path, *, union: bool = True) -> tuple[str, subprocess.Popen[bytes]]:
     """A writable, empty Oxigraph server on 127.0.0.1 (in memory) whose queries see the union of its
-    graphs; its base URL (``query``, ``store``) and process."""
-    return _run_oxigraph(folder, "serve", *UNION)
+    graphs (or, with ``union=False``, its default graph alone); its base URL (``query``, ``store``) and
+    process."""
+    return _run_oxigraph(folder, "serve", *(UNION if union else ()))
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

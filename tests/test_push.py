@@ -4,6 +4,7 @@ server on 127.0.0.1, which then answers every canned query as our own stores do.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -38,6 +39,22 @@ def test_a_pushed_store_answers_every_canned_query_as_ours(
     assert main(command) == 0
     total = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert remote.sparql(total).rows == local.sparql(total).rows
+
+
+def test_the_merged_graph_pushed_into_a_default_graph_answers_as_ours(
+    launch: Launcher, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store whose queries see only its default graph, given the merged graph there."""
+    base, process = launch.empty_oxigraph(tmp_path, union=False)
+    try:
+        command = ["push", "--endpoint", base + "query", "--graph-store", base + "store"]
+        assert main([*command, "--union-graph", "default"]) == 0
+        assert "default graph was replaced by the merged graph" in capsys.readouterr().out
+        remote, local = connect(endpoint=base + "query"), connect()
+        for canned in list_queries():
+            assert remote.query(canned.name).rows == local.query(canned.name).rows, canned.name
+    finally:
+        launch.stop(process)
 
 
 def test_a_wrong_graph_store_address_is_a_clear_error(
