@@ -3,6 +3,11 @@ server on 127.0.0.1, which then answers every canned query as our own stores do.
 
 from __future__ import annotations
 
+import base64
+import http.server
+import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,3 +87,68 @@ def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     token = Credentials.from_environment(None, "NONE", "STORE_TOKEN")
     assert (token.token, token.kind) == ("abc", "a token")
     assert Credentials().kind is None
+
+
+class _BasicAuthProxy(http.server.BaseHTTPRequestHandler):
+    """A Basic-authenticated door to a real Oxigraph graph store (``server.store``), as many stores sit
+    behind a web server that asks for the password; it counts the requests that came with it."""
+
+    server: _ProxyServer
+
+    def _pass_on(self) -> None:
+        expected = "Basic " + base64.b64encode(b"ana:s3cret").decode()
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.headers.get("Authorization") != expected:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.server.authorized += 1
+        query = self.path.partition("?")[2]
+        forwarded = urllib.request.Request(
+            f"{self.server.store}?{query}", data=body or None, method=self.command
+        )
+        forwarded.add_header("Content-Type", self.headers.get("Content-Type") or "application/n-triples")
+        try:
+            with urllib.request.urlopen(forwarded) as answer:
+                status = answer.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_HEAD(self) -> None:
+        self._pass_on()
+
+    def do_PUT(self) -> None:
+        self._pass_on()
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+class _ProxyServer(http.server.ThreadingHTTPServer):
+    store: str
+    authorized: int = 0
+
+
+def test_a_store_asking_for_basic_gets_the_password_it_asked_for(
+    empty_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = _ProxyServer(("127.0.0.1", 0), _BasicAuthProxy)
+    proxy.store = empty_store + "store"
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("LIBERTERA_KG_PASSWORD", "s3cret")
+        door = f"http://127.0.0.1:{proxy.server_address[1]}/store"
+        command = ["push", "--endpoint", empty_store + "query", "--graph-store", door, "--user", "ana"]
+        assert main(command) == 0
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert proxy.authorized == 16, "each graph with the password; the HEAD asking for the challenge without"
+    remote, local = connect(endpoint=empty_store + "query"), connect()
+    assert remote.query("countries").rows == local.query("countries").rows
