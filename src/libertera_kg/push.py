@@ -178,7 +178,13 @@ class _Client:
             ) from None
 
     def _send(
-        self, request: urllib.request.Request, media_type: str, what: str, service: str = "graph store"
+        self,
+        request: urllib.request.Request,
+        media_type: str,
+        what: str,
+        service: str = "graph store",
+        *,
+        again: bool = False,
     ) -> bytes:
         request.add_header("Content-Type", media_type)
         address = request.full_url.partition("?")[0]
@@ -192,9 +198,9 @@ class _Client:
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()[:300]
             stale = "stale=true" in (exc.headers.get("WWW-Authenticate") or "").lower().replace('"', "")
-            if exc.code == 401 and stale and self.challenges.pop(address, None):
+            if exc.code == 401 and stale and not again and self.challenges.pop(address, None):
                 request.remove_header("Authorization")  # the nonce expired: ask again, once
-                return self._send(request, media_type, what, service)
+                return self._send(request, media_type, what, service, again=True)
             if exc.code == 401:
                 challenges = exc.headers.get_all("WWW-Authenticate")
                 raise EndpointError(self._refused(address, service, challenges)) from None
