@@ -273,7 +273,11 @@ def test_virtuoso_ask_and_booleans_read_as_booleans(pushed: Store) -> None:
 
 
 def test_the_command_line_sends_the_dataset(
-    pushed: Store, virtuoso: Virtuoso, our_graphs: list[str], capsys: pytest.CaptureFixture[str]
+    pushed: Store,
+    virtuoso: Virtuoso,
+    our_graphs: list[str],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     """Without the dataset Virtuoso's own graphs count too; with it, the answer is ours."""
     base = ["query", "graph-statistics", "--format", "csv", "--endpoint", virtuoso.url + "sparql"]
@@ -284,6 +288,16 @@ def test_the_command_line_sends_the_dataset(
     ours = capsys.readouterr().out
     assert ours == connect().query("graph-statistics").to_csv()
     assert ours != everything
+    # The same for any query, and for a view's export.
+    query = tmp_path / "graphs.rq"
+    query.write_text("SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    sparql = ["sparql", str(query), "--format", "csv", "--endpoint", virtuoso.url + "sparql"]
+    assert main([*sparql, "--default-graph", MERGED, *named]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == str(len(our_graphs))
+    export = ["export", "network", "-o", str(tmp_path / "network.csv"), "--endpoint", virtuoso.url + "sparql"]
+    assert main([*export, "--default-graph", MERGED]) == 0
+    assert main(["export", "network", "-o", str(tmp_path / "ours.csv")]) == 0
+    assert (tmp_path / "network.csv").read_bytes() == (tmp_path / "ours.csv").read_bytes()
 
 
 def test_push_without_credentials_names_the_scheme_the_store_asks_for(

@@ -89,22 +89,22 @@ def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert Credentials().kind is None
 
 
-class _BasicAuthProxy(http.server.BaseHTTPRequestHandler):
-    """A Basic-authenticated door to a real Oxigraph graph store (``server.store``), as many stores sit
-    behind a web server that asks for the password; it counts the requests that came with it."""
+class _AuthenticatingDoor(http.server.BaseHTTPRequestHandler):
+    """A door to a real Oxigraph graph store (``server.store``) that asks for a password (HTTP Basic) or
+    takes a bearer token, as many stores sit behind a web server; it counts the requests let through."""
 
-    server: _ProxyServer
+    server: _Door
 
     def _pass_on(self) -> None:
-        expected = "Basic " + base64.b64encode(b"ana:s3cret").decode()
+        accepted = {"Basic " + base64.b64encode(b"ana:s3cret").decode(), "Bearer t0ken"}
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.headers.get("Authorization") != expected:
+        if self.headers.get("Authorization") not in accepted:
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="store"')
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        self.server.authorized += 1
+        self.server.let_through += 1
         query = self.path.partition("?")[2]
         forwarded = urllib.request.Request(
             f"{self.server.store}?{query}", data=body or None, method=self.command
@@ -129,26 +129,31 @@ class _BasicAuthProxy(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class _ProxyServer(http.server.ThreadingHTTPServer):
+class _Door(http.server.ThreadingHTTPServer):
     store: str
-    authorized: int = 0
+    let_through: int = 0
 
 
-def test_a_store_asking_for_basic_gets_the_password_it_asked_for(
-    empty_store: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("options", "variable", "secret"),
+    [(["--user", "ana"], "LIBERTERA_KG_PASSWORD", "s3cret"), ([], "LIBERTERA_KG_TOKEN", "t0ken")],
+    ids=["basic", "bearer"],
+)
+def test_a_store_behind_a_door_gets_the_password_or_token(
+    empty_store: str, monkeypatch: pytest.MonkeyPatch, options: list[str], variable: str, secret: str
 ) -> None:
-    proxy = _ProxyServer(("127.0.0.1", 0), _BasicAuthProxy)
-    proxy.store = empty_store + "store"
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    door = _Door(("127.0.0.1", 0), _AuthenticatingDoor)
+    door.store = empty_store + "store"
+    thread = threading.Thread(target=door.serve_forever, daemon=True)
     thread.start()
     try:
-        monkeypatch.setenv("LIBERTERA_KG_PASSWORD", "s3cret")
-        door = f"http://127.0.0.1:{proxy.server_address[1]}/store"
-        command = ["push", "--endpoint", empty_store + "query", "--graph-store", door, "--user", "ana"]
-        assert main(command) == 0
+        monkeypatch.setenv(variable, secret)
+        address = f"http://127.0.0.1:{door.server_address[1]}/store"
+        assert main(["push", "--endpoint", empty_store + "query", "--graph-store", address, *options]) == 0
     finally:
-        proxy.shutdown()
-        proxy.server_close()
-    assert proxy.authorized == 16, "each graph with the password; the HEAD asking for the challenge without"
+        door.shutdown()
+        door.server_close()
+    # Each graph came with the secret (a password only after the HEAD that asked for the challenge).
+    assert door.let_through == 16
     remote, local = connect(endpoint=empty_store + "query"), connect()
     assert remote.query("countries").rows == local.query("countries").rows
