@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +16,11 @@ from libertera_kg import KnowledgeGraph, Store, connect, load, load_into_store
 from libertera_kg.publish import publish
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The engine launchers (tests/engines/other_engines.py), shared with the benchmarks.
+sys.path.insert(0, str(Path(__file__).parent / "engines"))
+import other_engines  # noqa: E402
+from other_engines import free_loopback_port, stop  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -41,12 +42,6 @@ def oxigraph_server_binary() -> Path | None:
     return Path(found) if found else None
 
 
-def free_loopback_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def unused_loopback_url() -> str:
     """A SPARQL endpoint URL on 127.0.0.1 where nothing listens."""
@@ -54,19 +49,11 @@ def unused_loopback_url() -> str:
 
 
 def wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
-    """Poll ``url`` until it answers a trivial ASK, or fail with the server's output."""
-    query = url + "?query=" + urllib.parse.quote("ASK {}")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the SPARQL server exited early:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(query, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"the SPARQL server at {url} did not answer within {timeout} s")
+    """Poll ``url`` until it answers a trivial ASK, or fail the test with the server's output."""
+    try:
+        other_engines.wait_until_answering(url, process, log, timeout)
+    except RuntimeError as failure:
+        pytest.fail(str(failure))
 
 
 #: Queries on the server see all named graphs as the default graph, as they do on our embedded stores.
@@ -122,14 +109,6 @@ def start_empty_oxigraph(folder: Path, *, union: bool = True) -> tuple[str, subp
     graphs (or, with ``union=False``, its default graph alone); its base URL (``query``, ``store``) and
     process."""
     return _run_oxigraph(folder, "serve", *(UNION if union else ()))
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 @pytest.fixture(scope="session")
@@ -245,8 +224,6 @@ class Launcher:
     """The server starters, for modules whose fixtures need their own servers."""
 
     ours = staticmethod(start_our_server)
-    free_port = staticmethod(free_loopback_port)
-    wait = staticmethod(wait_until_answering)
     oxigraph = staticmethod(start_oxigraph)
     empty_oxigraph = staticmethod(start_empty_oxigraph)
     stop = staticmethod(stop)

@@ -11,22 +11,15 @@ published dumps.
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import io
 import json
-import os
-import re
-import shutil
-import signal
-import subprocess
 import threading
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
+from other_engines import EngineMissingError, Jena, Virtuoso
 from rdflib.query import Result
 
 from libertera_kg import KnowledgeGraph, Store, connect, list_queries
@@ -35,159 +28,6 @@ from libertera_kg.cli import main
 from libertera_kg.publish import publish
 from libertera_kg.results import result_from_any
 from libertera_kg.views import list_views, view
-
-if TYPE_CHECKING:
-    from conftest import Launcher
-
-#: Debian's Jena jars: the command-line tools and everything they need beside them.
-JAVA_LIBRARIES = Path("/usr/share/java")
-#: SLF4J bridges and bindings among Debian's jars that clash with one another; slf4j-nop stays.
-_CLASHING_JARS = (
-    "log4j-over-slf4j",
-    "jcl-over-slf4j",
-    "jul-to-slf4j",
-    "maven3-slf4j-provider",
-    "slf4j-jcl",
-    "slf4j-jdk14",
-    "slf4j-log4j12",
-    "slf4j-simple",
-)
-
-#: A jar named with its version, beside the same jar without it.
-_VERSIONED = re.compile(r"-\d+(\.\d+)*$")
-
-_VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {folder}/virtuoso.db
-ErrorLogFile = {folder}/virtuoso.log
-LockFile = {folder}/virtuoso.lck
-TransactionFile = {folder}/virtuoso.trx
-xa_persistent_file = {folder}/virtuoso.pxa
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {folder}/virtuoso-temp.db
-TransactionFile = {folder}/virtuoso-temp.trx
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-DirsAllowed = {folder}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-; where-sources-differ takes just over the default 400 MB to compile
-MaxMemPoolSize = 2000000000
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {folder}
-ServerThreads = 4
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 300
-"""
-
-
-class Virtuoso:
-    """A private Virtuoso server: its base URL (``sparql``, ``sparql-graph-crud-auth``) and process."""
-
-    def __init__(self, folder: Path, launch: Launcher):
-        binary = shutil.which("virtuoso-t")
-        if binary is None:
-            pytest.skip("OpenLink Virtuoso is not installed: apt-get install virtuoso-opensource")
-        self.folder, self.launch = folder, launch
-        http_port, sql_port = launch.free_port(), launch.free_port()
-        ini = folder / "virtuoso.ini"
-        ini.write_text(_VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port))
-        log = folder / "console.log"
-        with log.open("wb") as output:
-            self.process = subprocess.Popen(
-                [binary, "+configfile", str(ini), "+foreground"],
-                cwd=folder,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        self.url = f"http://127.0.0.1:{http_port}/"
-        try:
-            launch.wait(self.url + "sparql", self.process, log, 120)
-        except BaseException:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        """Stop the server, and the process that holds the database if it forked (``VIRT_PID``)."""
-        self.launch.stop(self.process)
-        lock = self.folder / "virtuoso.lck"
-        held = lock.read_text().partition("VIRT_PID=")[2].split() if lock.exists() else []
-        if held and held[0].isdigit():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(held[0]), signal.SIGKILL)
-
-
-class Jena:
-    """Apache Jena ARQ on Debian's Jena 4.5 jars: its ``arq.sparql`` command, and a SPARQL endpoint over
-    ARQ (``engines/JenaEndpoint.java``, run as a source file) for the queries a view sends.
-
-    Debian's jena-core keeps Xerces' classes under ``xerces.*`` but their message files under
-    ``org/apache/jena/ext/xerces/``; without them Jena fails as it starts ("internal error"). They are
-    copied to ``xerces/`` in a folder put first on the class path, before every jar of
-    ``/usr/share/java`` but the SLF4J bridges and bindings that clash with one another.
-    """
-
-    def __init__(self, folder: Path, quads: Path, triples: Path):
-        java, core = shutil.which("java"), JAVA_LIBRARIES / "jena-core.jar"
-        if java is None or not core.exists():
-            pytest.skip(
-                "Apache Jena or Java is not installed: apt-get install libapache-jena-java "
-                "default-jre-headless"
-            )
-        messages = folder / "jena-messages"
-        prefix = "org/apache/jena/ext/"
-        with zipfile.ZipFile(core) as jar:
-            for name in jar.namelist():
-                if name.startswith(prefix + "xerces/") and name.endswith(".properties"):
-                    target = messages / name.removeprefix(prefix)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(jar.read(name))
-        jars = [
-            str(jar)
-            for jar in sorted(JAVA_LIBRARIES.glob("*.jar"))
-            if not _VERSIONED.search(jar.stem) and jar.stem not in _CLASHING_JARS
-        ]
-        self.java = [java, "-cp", os.pathsep.join([str(messages), *jars])]
-        self.folder, self.quads, self.triples = folder, quads, triples
-
-    def arq_sparql(self, text: str) -> dict[str, object]:
-        """A SELECT query's SPARQL JSON answer from ``arq.sparql``, the N-Quads filling the named graphs
-        and the merged N-Triples the default graph, as the README says to run it."""
-        query = self.folder / "query.rq"
-        query.write_text(text, encoding="utf-8")
-        data = ["--data", str(self.quads), "--data", str(self.triples)]
-        command = [*self.java, "arq.sparql", *data, "--query", str(query), "--results", "json"]
-        answer = subprocess.run(command, capture_output=True, check=False, timeout=300)
-        assert answer.returncode == 0, answer.stderr.decode(errors="replace")[-2000:]
-        result: dict[str, object] = json.loads(answer.stdout)
-        return result
-
-    def serve(self, launch: Launcher) -> tuple[str, subprocess.Popen[bytes]]:
-        """The endpoint over ARQ on a free loopback port, once it answers: its URL and process."""
-        port, log = launch.free_port(), self.folder / "endpoint.log"
-        source = Path(__file__).parent / "engines" / "JenaEndpoint.java"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [*self.java, str(source), str(port), str(self.quads), str(self.triples)],
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        url = f"http://127.0.0.1:{port}/sparql"
-        try:
-            launch.wait(url, process, log, 120)
-        except BaseException:
-            launch.stop(process)
-            raise
-        return url, process
-
 
 #: The named graph push fills with every triple once: Virtuoso's default graph is every graph it holds.
 MERGED = "https://w3id.org/libertera/graph/merged"
@@ -199,8 +39,11 @@ def local(kg: KnowledgeGraph) -> Store:
 
 
 @pytest.fixture(scope="module")
-def virtuoso(launch: Launcher, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"), launch)
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    try:
+        server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    except EngineMissingError as missing:
+        pytest.skip(str(missing))
     yield server
     server.stop()
 
@@ -323,14 +166,18 @@ def test_push_with_a_wrong_password_is_refused_as_such(
 def jena(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Jena:
     folder = tmp_path_factory.mktemp("jena")
     publish(kg.dataset, folder / "dist")
-    return Jena(folder, folder / "dist" / "libertera.nq", folder / "dist" / "libertera.nt")
+    try:
+        return Jena(folder, folder / "dist" / "libertera.nq", folder / "dist" / "libertera.nt")
+    except EngineMissingError as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.fixture(scope="module")
-def jena_endpoint(jena: Jena, launch: Launcher) -> Iterator[Store]:
-    url, process = jena.serve(launch)
+def jena_endpoint(jena: Jena) -> Iterator[Store]:
+    url, process = jena.serve()
     yield connect(endpoint=url)
-    launch.stop(process)
+    process.terminate()
+    process.wait(timeout=30)
 
 
 def test_jena_runs_a_canned_query_as_the_readme_says(jena: Jena, local: Store) -> None:
