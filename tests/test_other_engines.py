@@ -107,6 +107,16 @@ def test_virtuoso_needs_the_named_graphs_only_to_count_them(
     assert differ == {"graph-statistics"}
 
 
+def test_a_dataset_of_many_graphs_is_sent_and_answered(
+    virtuoso: Virtuoso, pushed: Store, local: Store
+) -> None:
+    """Virtuoso echoes every graph of the dataset as a header of its answer: with more than a hundred, the
+    answer still reads."""
+    many = [f"https://example.org/graph/{number}" for number in range(150)]
+    store = connect(endpoint=virtuoso.url + "sparql", default_graphs=[MERGED], named_graphs=many)
+    assert store.query("countries").rows == local.query("countries").rows
+
+
 def test_virtuoso_ask_and_booleans_read_as_booleans(pushed: Store) -> None:
     """Virtuoso writes an ASK as one row of ``__ASK_RETVAL`` and every boolean as 1 or 0."""
     assert pushed.sparql("ASK { ?s ?p ?o }").to_dicts() == [{"ask": True}]

@@ -105,6 +105,8 @@ class EndpointStore(Store):
             client.addDefaultGraph(graph)
         for graph in dataset.named_graphs if dataset else ():
             client.addNamedGraph(graph)
+        if dataset:
+            _allow_headers(len(dataset.default_graphs) + len(dataset.named_graphs))
         try:
             client.setReturnFormat(N3 if client.queryType in ("CONSTRUCT", "DESCRIBE") else JSON)
             answer = client.queryAndConvert()
@@ -116,6 +118,15 @@ class EndpointStore(Store):
         except Exception as exc:  # SPARQLWrapper passes on urllib's and its own errors
             raise EndpointError(f"{run.label} failed at the endpoint {self.url}: {first_line(exc)}") from exc
         return _ask_as_boolean(answer) if form == "ASK" else answer
+
+
+def _allow_headers(graphs: int) -> None:
+    """Let an answer carry a header per graph of its dataset: Virtuoso echoes each one
+    (``X-SPARQL-named-graph``), and Python's HTTP client refuses an answer of more than 100 headers, its
+    only guard against a flood of them. The bound only grows, by as many graphs as a query names."""
+    import http.client
+
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, 100 + graphs)  # type: ignore[attr-defined]
 
 
 def _ask_as_boolean(answer: Any) -> Any:
