@@ -33,6 +33,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/endpoint.py
 	$(BIN)/python bench/endpoint.py --operations 1200 --duration 30
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/engines.py
 
 docs: $(VENV)/.installed-test
 	$(BIN)/libertera-kg docs -o dist/docs
