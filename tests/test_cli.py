@@ -299,7 +299,7 @@ def test_a_dataset_goes_only_with_an_endpoint(capsys: pytest.CaptureFixture[str]
     graph = "https://w3id.org/libertera/graph/merged"
     assert main(["query", "countries", "--default-graph", graph]) == 2
     error = capsys.readouterr().err
-    assert "--default-graph and --named-graph name a remote endpoint's dataset" in error
+    assert "name a remote endpoint's dataset; they go with an endpoint" in error
     assert "Traceback" not in error
     with pytest.raises(SystemExit) as exited:
         main(["query", "countries", "--endpoint", "http://127.0.0.1:9/q", "--named-graph", "no iri"])

@@ -105,11 +105,6 @@ def _store(args: argparse.Namespace) -> Store:
             "--data adds files to a store built here; it cannot go with --endpoint or --store-path."
         )
     graph = _load(args.data) if args.data else None
-    if (args.default_graph or args.named_graph) and not args.endpoint:
-        raise UsageError(
-            "--default-graph and --named-graph name a remote endpoint's dataset; they go with --endpoint "
-            "(a local store's queries name their graphs with FROM and FROM NAMED)."
-        )
     return connect(
         args.store,
         endpoint=args.endpoint,

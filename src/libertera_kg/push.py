@@ -89,7 +89,7 @@ def push(
 
     http_url(endpoint)
     target = http_url(graph_store, option="the graph store") if graph_store else endpoint
-    client = _Client((credentials or Credentials()), timeout, target, endpoint)
+    client = _Client(credentials or Credentials(), timeout, target, endpoint)
     graphs = [
         graph
         for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier))
@@ -119,8 +119,8 @@ def push(
     return pushed + ([merged] if merged else [])
 
 
-def _graph_words(name: str | None) -> str:
-    return "store's default graph" if name in (None, DEFAULT_GRAPH) else f"graph <{name}>"
+def _graph_words(name: str) -> str:
+    return "store's default graph" if name == DEFAULT_GRAPH else f"graph <{name}>"
 
 
 class _Client:

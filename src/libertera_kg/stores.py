@@ -271,8 +271,9 @@ def connect(
         return EndpointStore(endpoint, default_graphs=default_graphs, named_graphs=named_graphs)
     if default_graphs or named_graphs:
         raise UsageError(
-            "A dataset (default and named graphs) is sent to a remote endpoint; with a local store, name "
-            "the graphs in the query (FROM, FROM NAMED) instead."
+            "--default-graph and --named-graph (default_graphs, named_graphs) name a remote endpoint's "
+            "dataset; they go with an endpoint (a local store's queries name their graphs with FROM and "
+            "FROM NAMED)."
         )
     if store not in STORE_KINDS:
         raise UnknownNameError(
