@@ -157,3 +157,40 @@ def test_a_store_behind_a_door_gets_the_password_or_token(
     assert door.let_through == 16
     remote, local = connect(endpoint=empty_store + "query"), connect()
     assert remote.query("countries").rows == local.query("countries").rows
+
+
+class _NegotiateOnly(http.server.BaseHTTPRequestHandler):
+    """A graph store that asks for an authentication scheme push does not speak."""
+
+    def _refuse(self) -> None:
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", "Negotiate")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_HEAD(self) -> None:
+        self._refuse()
+
+    def do_PUT(self) -> None:
+        self._refuse()
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_a_scheme_push_does_not_speak_is_named(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _NegotiateOnly)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("LIBERTERA_KG_PASSWORD", "secret")
+        url = f"http://127.0.0.1:{server.server_address[1]}/store"
+        assert main(["push", "--endpoint", url, "--user", "ana"]) == 3
+    finally:
+        server.shutdown()
+        server.server_close()
+    error = capsys.readouterr().err
+    assert "asks for authentication by Negotiate, which push does not answer" in error
+    assert "Traceback" not in error
